@@ -1,0 +1,1 @@
+"""The `grade` command and the machinery behind it: checks, sandbox, reports."""

@@ -1,0 +1,1 @@
+"""The graded checks, one module per exercise (`check_<exercise>.py`), run by grader.runner."""

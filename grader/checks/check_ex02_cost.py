@@ -1,0 +1,107 @@
+"""Checks for ex02_cost: the sum of squared errors and the MSE."""
+
+import torch
+
+from grader import expect
+from grader.checking import check
+from grader.sandbox.codec import meta
+
+EXERCISE = "ex02_cost"
+FORBIDDEN = ("mse_loss",)
+PREDICTION = torch.tensor([[1.0], [2.0], [3.0]])
+TARGET = torch.tensor([[4.0], [5.0], [6.5]])
+ZEROS = torch.zeros(3, 1)
+CLASSIC_Y = torch.tensor([[4.0], [5.0], [6.0]])
+
+
+def _batch(rng, n, dtype=torch.float32):
+    return torch.randn(n, 1, generator=rng, dtype=dtype) * 3, torch.randn(n, 1, generator=rng, dtype=dtype) * 3
+
+
+def _scalar(learner, function, prediction, target):
+    result = learner.call(function, prediction, target)
+    what = f"{function}(prediction, target)"
+    value = expect.tensor(result.value, what, mistake_if_float="python_float" if function == "mse" else None)
+    expect.shape(value, (), what)
+    return result, value
+
+
+@check(points=1)
+def test_sse_returns_0dim_tensor(learner):
+    """sum_squared_error returns a 0-dim float32 tensor"""
+    _, value = _scalar(learner, "sum_squared_error", PREDICTION, TARGET)
+    expect.dtype(value, torch.float32, "sum_squared_error(prediction, target)")
+
+
+@check(points=2, depends=["sse_returns_0dim_tensor"])
+def test_sse_matches_definition(learner, oracle):
+    """sum_squared_error adds up the squared errors of every sample"""
+    _, value = _scalar(learner, "sum_squared_error", PREDICTION, TARGET)
+    expect.close(value, oracle.expected("sum_squared_error", PREDICTION, TARGET), "sum_squared_error",
+                 variants=oracle.variants("sum_squared_error", PREDICTION, TARGET))
+
+
+@check(points=1, visibility="hidden", depends=["sse_matches_definition"])
+def test_sse_random_batches_float64(learner, oracle, rng):
+    """sum_squared_error is right on random batches and keeps float64"""
+    for n in (1, 7, 64):
+        prediction, target = _batch(rng, n, torch.float64)
+        _, value = _scalar(learner, "sum_squared_error", prediction, target)
+        expect.dtype(value, torch.float64, "sum_squared_error on float64 inputs")
+        expect.close(value, oracle.expected("sum_squared_error", prediction, target), "sum_squared_error",
+                     variants=oracle.variants("sum_squared_error", prediction, target))
+
+
+@check(points=1)
+def test_mse_returns_0dim_tensor(learner):
+    """mse returns a 0-dim float32 tensor (not a Python float)"""
+    _, value = _scalar(learner, "mse", PREDICTION, TARGET)
+    expect.dtype(value, torch.float32, "mse(prediction, target)")
+
+
+@check(points=3, depends=["mse_returns_0dim_tensor"])
+def test_mse_matches_definition(learner, oracle):
+    """mse is the mean of the squared errors (the classic zero-parameter cost is 25.6667)"""
+    for prediction, target in ((ZEROS, CLASSIC_Y), (PREDICTION, TARGET)):
+        _, value = _scalar(learner, "mse", prediction, target)
+        expect.close(value, oracle.expected("mse", prediction, target), "mse",
+                     variants=oracle.variants("mse", prediction, target))
+
+
+@check(points=1, visibility="hidden", depends=["mse_matches_definition"])
+def test_mse_matches_pytorch(learner, rng):
+    """mse agrees with PyTorch's own MSE on random batches, in float32 and float64"""
+    for n, dtype in ((1, torch.float32), (50, torch.float32), (13, torch.float64)):
+        prediction, target = _batch(rng, n, dtype)
+        _, value = _scalar(learner, "mse", prediction, target)
+        expect.dtype(value, dtype, f"mse on {dtype} inputs")
+        expect.close(value, torch.nn.functional.mse_loss(prediction, target), "mse")
+
+
+@check(points=1, depends=["mse_matches_definition"])
+def test_mse_is_differentiable(learner, oracle):
+    """mse is differentiable: gradients flow back to the prediction"""
+    args = [PREDICTION, TARGET]
+    got = learner.probe("gradients", "mse", args, [0], function="mse").value
+    if not got["connected"]:
+        expect.fail("mse(prediction, target) is not connected to autograd, so no gradient reaches the prediction",
+                    mistake="python_float" if not isinstance(got["value"], torch.Tensor) else "detached_forward")
+    expected = oracle.probe("gradients", "mse", args, [0])
+    expect.close(got["grads"][0], expected["grads"][0], "the gradient of mse with respect to the prediction")
+
+
+@check(points=1, visibility="hidden", depends=["sse_returns_0dim_tensor", "mse_returns_0dim_tensor"])
+def test_arguments_unchanged(learner):
+    """sum_squared_error and mse leave their arguments unchanged"""
+    for function in ("sum_squared_error", "mse"):
+        prediction, target = PREDICTION.clone(), TARGET.clone()
+        result = learner.call(function, prediction, target)
+        expect.unchanged(result, (prediction, target), ("prediction", "target"), f"{function}()")
+
+
+@check(points=1, depends=["sse_returns_0dim_tensor", "mse_returns_0dim_tensor"])
+def test_no_library_mse(learner):
+    """sum_squared_error and mse compute the cost themselves (no mse_loss / nn.MSELoss)"""
+    for function in ("sum_squared_error", "mse"):
+        result = learner.call(function, PREDICTION, TARGET)
+        expect.not_forbidden(result, FORBIDDEN, f"{function}()")

@@ -1,0 +1,108 @@
+"""The `grade` command: thin click commands over the runner, metadata and renderers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from grader import kit, metadata
+
+DEFAULT_SEED = 20261123  # same as grader.runner.DEFAULT_SEED; kept here so `grade list` never imports torch
+
+
+def usage_error(message: str) -> None:
+    """One line on stderr, exit status 2 (grade-cli.md)."""
+    click.echo(f"grade: {message}", err=True)
+    sys.exit(2)
+
+
+def _catalog() -> metadata.Catalog:
+    try:
+        return metadata.load()
+    except metadata.MetadataError as exc:
+        usage_error(f"invalid exercise metadata in {metadata.METADATA_FILE.name}: {exc}")
+
+
+def _select(names: tuple[str, ...]) -> list[metadata.Exercise]:
+    catalog = _catalog()
+    try:
+        return metadata.resolve(catalog, names)
+    except KeyError as exc:
+        usage_error(f"unknown exercise {exc.args[0]!r} (see `grade list`)")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Auto-graded PyTorch exercises: edit exercises/*.py, then run `grade run`."""
+
+
+@main.command()
+@click.argument("exercise", nargs=-1)
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=None,
+              help="Folder with the exercise modules (default: exercises/).")
+@click.option("--json", "as_json", is_flag=True, help="Print only the JSON report.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Seed for randomised checks.")
+@click.option("-v", "--verbose", is_flag=True, help="List passed checks too.")
+def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: int, verbose: bool) -> None:
+    """Grade EXERCISE(s) (ex02_cost, ex02, 2 or cost); all of them by default."""
+    selected = _select(exercise)
+    folder = directory if directory is not None else kit.default_exercises_dir()
+    if not folder.is_dir():
+        usage_error(f"no such folder: {folder}")
+    from grader.sandbox.client import SandboxUnavailable, Zygote
+
+    zygote = Zygote.start()  # before our own torch import, so the two overlap
+    try:
+        from grader.render import render_report
+        from grader.runner import run as run_checks
+        from grader.oracle_select import default_oracle
+
+        oracle, hidden_included = default_oracle()
+        report = run_checks(selected, folder, zygote=zygote, seed=seed, oracle=oracle,
+                            hidden_included=hidden_included)
+    except SandboxUnavailable as exc:
+        click.echo(f"grade: {exc}", err=True)
+        sys.exit(3)
+    finally:
+        zygote.close()
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_report(report, colour=sys.stdout.isatty(), verbose=verbose))
+    sys.exit(0 if report.passed else 1)
+
+
+@main.command("list")
+def list_exercises() -> None:
+    """Every exercise in order, with its title and points."""
+    for exercise in _catalog().exercises:
+        click.echo(f"{exercise.id:<26} {exercise.points:>4g} pts  {exercise.title}")
+
+
+@main.command()
+@click.argument("exercise")
+def hint(exercise: str) -> None:
+    """The hints of one exercise, from gentle to specific."""
+    chosen = _select((exercise,))[0]
+    click.echo(f"{chosen.id}: {chosen.title}")
+    for number, text in enumerate(chosen.hints, start=1):
+        click.echo(f"  {number}. {text}")
+
+
+@main.command()
+@click.option("--check", "check_only", is_flag=True, help="Only report stubs that are out of date (exit 1).")
+def stubs(check_only: bool) -> None:
+    """Regenerate exercises/ from solutions/ (instructors)."""
+    from grader import stubs as generator
+
+    exercises_dir = kit.KIT_ROOT / "exercises"
+    if check_only:
+        stale = generator.out_of_sync(kit.SOLUTIONS_DIR, exercises_dir)
+        for name in stale:
+            click.echo(f"out of date: exercises/{name}")
+        sys.exit(1 if stale else 0)
+    for path in generator.generate(kit.SOLUTIONS_DIR, exercises_dir):
+        click.echo(f"wrote {path.relative_to(kit.KIT_ROOT)}")

@@ -1,0 +1,165 @@
+"""Assertions for checks: each failure says what went wrong in the learner's words and names known mistakes."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Mapping
+
+import torch
+
+from grader import metadata
+from grader.outcomes import Failure
+from grader.sandbox.client import CallResult
+from grader.sandbox.codec import ForeignObject, ModuleSummary, meta
+
+
+def hint_for(mistake: str | None) -> str | None:
+    """The catalog's hint for a mistake id."""
+    return metadata.load().hint_for(mistake) if mistake else None
+
+
+def fail(message: str, *, mistake: str | None = None, hint: str | None = None, safe_message: str | None = None):
+    """Raise a Failure; the hint defaults to the catalog's hint for `mistake`."""
+    raise Failure(message, mistake=mistake, hint=hint or hint_for(mistake), safe_message=safe_message)
+
+
+def describe(value: Any) -> str:
+    """Short learner-facing description of any decoded value."""
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of shape {tuple(value.shape)}"
+    if isinstance(value, ForeignObject):
+        return f"a {value.type_name} ({value.text[:60]})"
+    if isinstance(value, ModuleSummary):
+        return f"a {value.type_name} module"
+    if value is None:
+        return "None"
+    return f"a {type(value).__name__} ({str(value)[:60]})"
+
+
+def show(value: Any, limit: int = 6) -> str:
+    """Values, rounded, for expected-vs-got messages."""
+    if isinstance(value, torch.Tensor):
+        flat = value.detach().reshape(-1).tolist()
+        body = ", ".join(_num(v) for v in flat[:limit]) + (", …" if len(flat) > limit else "")
+        return body if value.dim() == 0 else f"[{body}] (shape {tuple(value.shape)})"
+    if isinstance(value, float):
+        return _num(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, (int, float)) for v in value):
+        return "[" + ", ".join(_num(v) for v in value[:limit]) + (", …" if len(value) > limit else "") + f"] ({len(value)} values)"
+    return describe(value)
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return f"{value:.6g}"
+
+
+def similar(got: Any, expected: Any, rtol: float = 1.3e-6, atol: float = 1e-5) -> bool:
+    """Recursive closeness for tensors, numbers, sequences and dicts (NaN equals NaN)."""
+    if isinstance(expected, torch.Tensor):
+        if not isinstance(got, torch.Tensor) or tuple(got.shape) != tuple(expected.shape):
+            return False
+        if expected.is_floating_point() or got.is_floating_point():
+            return bool(torch.allclose(got.detach().double(), expected.detach().double(), rtol=rtol, atol=atol, equal_nan=True))
+        return bool(torch.equal(got, expected))
+    if isinstance(expected, bool):
+        return got is expected
+    if isinstance(expected, (int, float)):
+        if isinstance(got, ForeignObject) and got.number is not None:
+            got = got.number
+        if isinstance(got, bool) or not isinstance(got, (int, float)):
+            return False
+        if math.isnan(expected):
+            return math.isnan(got)
+        return math.isclose(got, expected, rel_tol=rtol, abs_tol=atol)
+    if isinstance(expected, (list, tuple)):
+        return (isinstance(got, (list, tuple)) and len(got) == len(expected)
+                and all(similar(g, e, rtol, atol) for g, e in zip(got, expected)))
+    if isinstance(expected, Mapping):
+        return (isinstance(got, Mapping) and set(got) == set(expected)
+                and all(similar(got[k], expected[k], rtol, atol) for k in expected))
+    return got == expected
+
+
+def matching_mistake(got: Any, variants: Mapping[str, Any] | None, rtol: float = 1.3e-6, atol: float = 1e-5) -> str | None:
+    """The id of the first known-mistake variant the learner's value matches."""
+    for mistake, value in (variants or {}).items():
+        if value is not None and similar(got, value, rtol, atol):
+            return mistake
+    return None
+
+
+def tensor(value: Any, what: str, *, mistake_if_float: str | None = None) -> torch.Tensor:
+    """Require a tensor; a number instead is named (a Python float is not differentiable)."""
+    if isinstance(value, torch.Tensor):
+        return value
+    if isinstance(value, (float, int)) or (isinstance(value, ForeignObject) and value.number is not None):
+        fail(f"{what} returned a Python number ({show(value) if isinstance(value, float) else describe(value)}), not a tensor",
+             mistake=mistake_if_float,
+             hint=None if mistake_if_float else "Return a torch.Tensor, not a Python number (.item() and float() turn tensors into numbers).")
+    fail(f"{what} returned {describe(value)}, not a tensor", hint="Return a torch.Tensor.")
+
+
+def sequence(value: Any, length: int, what: str) -> tuple:
+    """Require a tuple/list of `length` items (like `(W, b)`)."""
+    if not isinstance(value, (tuple, list)) or len(value) != length:
+        fail(f"{what} returned {describe(value)}; expected a tuple of {length} values",
+             hint=f"Return the {length} values together: `return a, b`" if length == 2 else None)
+    return tuple(value)
+
+
+def shape(value: torch.Tensor, expected: tuple[int, ...], what: str) -> None:
+    """Require an exact shape."""
+    if tuple(value.shape) != tuple(expected):
+        hint = None
+        if value.dim() == 0 and len(expected) == 1:
+            hint = "You returned a 0-dim tensor; use .reshape(1) to give it shape (1,)."
+        elif len(expected) == 0:
+            hint = "Reduce to a single number tensor of shape () (e.g. .mean() or .sum() with no dim)."
+        fail(f"{what} has shape {tuple(value.shape)}, expected {tuple(expected)}", hint=hint)
+
+
+def dtype(value: torch.Tensor, expected: torch.dtype, what: str) -> None:
+    """Require a dtype (C1, C3)."""
+    if value.dtype != expected:
+        fail(f"{what} has dtype {value.dtype}, expected {expected}",
+             hint="Keep the dtype of the inputs (float64 in, float64 out): create new tensors with dtype=x.dtype.")
+
+
+def close(got: Any, expected: Any, what: str, *, variants: Mapping[str, Any] | None = None,
+          rtol: float = 1.3e-6, atol: float = 1e-5, hidden_detail: str = "a wrong value") -> None:
+    """Require values close to the reference; on mismatch, name the known mistake the value matches."""
+    if similar(got, expected, rtol, atol):
+        return
+    mistake = matching_mistake(got, variants, rtol, atol)
+    fail(f"{what} returned {show(got)} where {show(expected)} was expected",
+         mistake=mistake, safe_message=f"{what} returned {hidden_detail}")
+
+
+def unchanged(call: CallResult, sent: Iterable[Any], names: Iterable[str], what: str) -> None:
+    """Require that the call left its tensor arguments' values (and requires_grad / .grad) as they were (C2)."""
+    for name, before, after in zip(names, sent, call.args):
+        if not isinstance(before, torch.Tensor):
+            continue
+        if not isinstance(after, torch.Tensor) or not similar(after, before, 0, 0):
+            fail(f"{what} changed its argument {name} in place", mistake="mutated_argument")
+
+
+def not_forbidden(call: CallResult, forbidden: Iterable[str], what: str) -> None:
+    """Require that no forbidden function was reached, however it was called (C5, C6)."""
+    used = call.used(*forbidden)
+    if used:
+        names = ", ".join(_pretty_call(name) for name in used)
+        fail(f"{what} used {names}, which this exercise asks you to do by hand", mistake="forbidden_call")
+
+
+def _pretty_call(name: str) -> str:
+    return name if name.startswith("torch.") else f"{name}()"
+
+
+def no_grad_tensor(value: torch.Tensor, what: str, *, mistake: str | None = None) -> None:
+    """Require a result that does not require grad (C5)."""
+    if meta(value).requires_grad:
+        fail(f"{what} requires grad; it should be a plain result without autograd history", mistake=mistake,
+             hint=None if mistake else "Compute it without autograd, or return .detach() of it.")

@@ -1,0 +1,21 @@
+"""Where the kit's parts live on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+GRADER_DIR = Path(__file__).resolve().parent
+KIT_ROOT = GRADER_DIR.parent
+CHECKS_DIR = GRADER_DIR / "checks"
+SOLUTIONS_DIR = KIT_ROOT / "solutions"
+
+
+def check_file(exercise_id: str) -> Path:
+    """The hidden/public checks of one exercise."""
+    return CHECKS_DIR / f"check_{exercise_id}.py"
+
+
+def default_exercises_dir(cwd: Path | None = None) -> Path:
+    """`exercises/` in the current folder if there is one, else the kit's own."""
+    here = (cwd or Path.cwd()) / "exercises"
+    return here if here.is_dir() else KIT_ROOT / "exercises"

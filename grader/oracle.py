@@ -1,0 +1,94 @@
+"""Where expected values come from: the reference solutions, run in the trusted process.
+
+Every value goes through the same codec round trip as a learner's, so both sides of a
+comparison have the same types. Known-mistake variants are computed the same way.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+from types import SimpleNamespace
+from typing import Any, Callable
+
+from grader.mistakes import variants_for
+from grader.sandbox.codec import roundtrip
+
+
+class LiveOracle:
+    """Computes references by calling `solutions.<exercise>` (and the mistake variants) directly."""
+
+    def __init__(self, package: str = "solutions") -> None:
+        self.package = package
+        self._modules: dict[str, Any] = {}
+
+    def module(self, exercise: str) -> Any:
+        if exercise not in self._modules:
+            self._modules[exercise] = importlib.import_module(f"{self.package}.{exercise}")
+        return self._modules[exercise]
+
+    def expected(self, exercise: str, function: str, *args: Any, **kwargs: Any) -> Any:
+        return _run(getattr(self.module(exercise), function), args, kwargs)
+
+    def variants(self, exercise: str, function: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        found = {}
+        for mistake, variant in variants_for(exercise).get(function, {}).items():
+            value = _try(variant, args, kwargs)
+            if value is not _FAILED:
+                found[mistake] = value
+        return found
+
+    def probe(self, exercise: str, probe: str, *args: Any, **kwargs: Any) -> Any:
+        from grader.probes import PROBES
+
+        return _run(lambda *a, **k: PROBES[probe](self.module(exercise), *a, **k), args, kwargs)
+
+    def probe_variants(self, exercise: str, probe: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from grader.probes import PROBES
+
+        reference = self.module(exercise)
+        found = {}
+        for function, table in variants_for(exercise).items():
+            for mistake, variant in table.items():
+                if mistake in found:
+                    continue
+                namespace = SimpleNamespace(**{k: getattr(reference, k) for k in dir(reference) if not k.startswith("__")})
+                setattr(namespace, function, variant)
+                value = _try(lambda *a, **k: PROBES[probe](namespace, *a, **k), args, kwargs)
+                if value is not _FAILED:
+                    found[mistake] = value
+        return found
+
+
+_FAILED = object()
+
+
+def _run(function: Callable, args: tuple, kwargs: dict) -> Any:
+    return roundtrip(function(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+
+
+def _try(function: Callable, args: tuple, kwargs: dict) -> Any:
+    try:
+        return _run(function, args, kwargs)
+    except Exception:  # noqa: BLE001 - a variant that cannot run simply matches nothing
+        return _FAILED
+
+
+class BoundOracle:
+    """An oracle fixed to one exercise, as the checks use it."""
+
+    def __init__(self, oracle: Any, exercise: str) -> None:
+        self._oracle = oracle
+        self.exercise = exercise
+
+    def expected(self, function: str, *args: Any, **kwargs: Any) -> Any:
+        return self._oracle.expected(self.exercise, function, *args, **kwargs)
+
+    def variants(self, function: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return self._oracle.variants(self.exercise, function, *args, **kwargs)
+
+    def probe(self, probe: str, *args: Any, **kwargs: Any) -> Any:
+        return self._oracle.probe(self.exercise, probe, *args, **kwargs)
+
+    def probe_variants(self, probe: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return self._oracle.probe_variants(self.exercise, probe, *args, **kwargs)

@@ -1,0 +1,142 @@
+"""The pytest plugin that turns check outcomes into report entries (and supplies the fixtures)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+
+from grader.checking import CheckSpec, spec_of
+from grader.oracle import BoundOracle
+from grader.outcomes import CheckOutcome, ModuleUnavailable
+from grader.report import CheckResult
+
+
+def derived_seed(seed: int, check_id: str) -> int:
+    """A per-check seed, stable across runs and independent of check order."""
+    digest = hashlib.sha256(f"{seed}:{check_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+class GradingPlugin:
+    """Collects one CheckResult per check; skips dependents of checks that did not pass."""
+
+    def __init__(self, session: Any, follow_dependencies: bool = True) -> None:
+        self.session = session
+        self.follow_dependencies = follow_dependencies
+        self.results: dict[str, list[CheckResult]] = {}
+        self.load_status: dict[str, tuple[str, str]] = {}
+        self._status: dict[tuple[str, str], str] = {}
+        self._pending: dict[str, CheckResult] = {}
+
+    # fixtures -------------------------------------------------------------------------------
+    @pytest.fixture(scope="module")
+    def learner(self, request):
+        return self.session.learner(request.module.EXERCISE)
+
+    @pytest.fixture(scope="module")
+    def oracle(self, request):
+        return BoundOracle(self.session.oracle, request.module.EXERCISE)
+
+    @pytest.fixture
+    def rng(self, request):
+        import torch
+
+        spec = spec_of(request.function)
+        return torch.Generator().manual_seed(derived_seed(self.session.seed, spec.id if spec else request.node.name))
+
+    # hooks ----------------------------------------------------------------------------------
+    def pytest_collection_modifyitems(self, session, config, items) -> None:
+        kept = [item for item in items if spec_of(getattr(item, "function", None)) is not None]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item) -> None:
+        spec: CheckSpec = spec_of(item.function)
+        exercise = item.module.EXERCISE
+        if exercise in self.load_status:
+            self._pending[item.nodeid] = self._result(spec, "skipped", "not run: the module could not be loaded")
+            pytest.skip("module not loaded")
+        try:
+            self.session.learner(exercise).ensure_loaded()
+        except ModuleUnavailable as exc:
+            self.load_status[exercise] = (exc.status, exc.message)
+            self._pending[item.nodeid] = self._result(spec, exc.status, exc.message)
+            pytest.skip("module not loaded")
+        if not self.follow_dependencies:
+            return
+        for dependency in spec.depends:
+            status = self._status.get((exercise, dependency))
+            if status != "passed":
+                described = self._description(exercise, dependency)
+                self._pending[item.nodeid] = self._result(
+                    spec, "skipped", f"not run because an earlier check did not pass: {described}")
+                pytest.skip("dependency")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        yield
+        spec: CheckSpec | None = spec_of(getattr(item, "function", None))
+        if spec is None or item.nodeid in self._recorded:
+            return
+        if item.nodeid in self._pending:
+            self._record(item, self._pending.pop(item.nodeid))
+            return
+        if call.when == "setup" and call.excinfo is None:
+            return
+        if call.when == "teardown" and call.excinfo is None:
+            return
+        result = self._from_call(spec, item, call)
+        self._record(item, result)
+
+    # helpers --------------------------------------------------------------------------------
+    @property
+    def _recorded(self) -> set[str]:
+        return self.__dict__.setdefault("_recorded_ids", set())
+
+    def _record(self, item, result: CheckResult) -> None:
+        exercise = item.module.EXERCISE
+        self._recorded.add(item.nodeid)
+        self._status[(exercise, result.id)] = result.status
+        self.results.setdefault(exercise, []).append(result)
+
+    def _description(self, exercise: str, check_id: str) -> str:
+        for result in self.results.get(exercise, []):
+            if result.id == check_id:
+                return f'"{result.description}"'
+        return check_id
+
+    @staticmethod
+    def _result(spec: CheckSpec, status: str, message: str | None = None, hint: str | None = None,
+                mistake: str | None = None) -> CheckResult:
+        return CheckResult(id=spec.id, description=spec.description, status=status,
+                           points=spec.points if status == "passed" else 0.0, max_points=spec.points,
+                           visibility=spec.visibility, message=message, hint=hint, mistake=mistake)
+
+    def _from_call(self, spec: CheckSpec, item, call) -> CheckResult:
+        if call.excinfo is None:
+            return self._result(spec, "passed")
+        exc = call.excinfo.value
+        hidden = spec.visibility == "hidden"
+        if isinstance(exc, pytest.skip.Exception):
+            return self._result(spec, "skipped", str(exc.msg) if hasattr(exc, "msg") else None)
+        if isinstance(exc, CheckOutcome):
+            message = exc.message
+            if hidden and exc.status == "failed":
+                message = exc.safe_message or message
+            result = self._result(spec, exc.status, message, exc.hint, exc.mistake)
+        elif isinstance(exc, AssertionError):
+            message = str(exc).strip() or None
+            result = self._result(spec, "failed", None if hidden else message)
+            if result.message is None:
+                result.message = f"did not hold: {spec.description}"
+        else:
+            result = self._result(spec, "error", f"the check itself could not run ({type(exc).__name__}: {exc})",
+                                  "This is a problem in the grader, not in your code; please report it.")
+            result.mistake = None
+            self.session.internal_errors.append(f"{spec.id}: {type(exc).__name__}: {exc}")
+        if result.status in ("failed", "error") and "rng" in getattr(item, "fixturenames", ()):
+            result.message = (result.message or "") + f" (randomised; replay with --seed {self.session.seed})"
+        return result

@@ -1,0 +1,64 @@
+"""Pure functions from a Report to the text a learner reads."""
+
+from __future__ import annotations
+
+from grader.report import CheckResult, ExerciseResult, Report
+
+_MARKS = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱", "skipped": "-"}
+_COLOURS = {"passed": "green", "failed": "red", "error": "red", "timeout": "yellow", "skipped": "bright_black"}
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def _style(text: str, status: str, colour: bool, bold: bool = False) -> str:
+    if not colour:
+        return text
+    import click
+
+    return click.style(text, fg=_COLOURS.get(status), bold=bold)
+
+
+def render_check(check: CheckResult, colour: bool) -> list[str]:
+    """A failed/errored/skipped check: description, then message and hint, indented."""
+    head = f"    {_MARKS[check.status]} {check.description}"
+    tag = f" [{check.status}]" if check.status not in ("failed",) else ""
+    lines = [_style(head + tag, check.status, colour) + f"  ({_points(check.points)}/{_points(check.max_points)})"]
+    if check.message:
+        lines.append(f"        {check.message}")
+    if check.hint:
+        lines.append(f"        hint: {check.hint}")
+    return lines
+
+
+def render_exercise(exercise: ExerciseResult, colour: bool, verbose: bool = False) -> list[str]:
+    """One line per exercise, then the checks that did not pass."""
+    mark = _MARKS.get(exercise.status, "?")
+    points = f"{_points(exercise.score)}/{_points(exercise.max_score)}"
+    line = f"{mark} {exercise.id:<24} {points:>7}  {exercise.title}"
+    lines = [_style(line, exercise.status, colour, bold=True)]
+    if exercise.message:
+        lines.append(f"    {exercise.message}")
+    for check in exercise.checks:
+        if check.status != "passed":
+            lines.extend(render_check(check, colour))
+        elif verbose:
+            lines.append(_style(f"    ✓ {check.description}", "passed", colour) + f"  ({_points(check.points)})")
+    return lines
+
+
+def render_report(report: Report, colour: bool = False, verbose: bool = False) -> str:
+    """The whole text report, ending with the score line."""
+    lines: list[str] = []
+    for exercise in report.exercises:
+        lines.extend(render_exercise(exercise, colour, verbose))
+    checks = [c for e in report.exercises for c in e.checks]
+    passed = sum(c.status == "passed" for c in checks)
+    lines.append("")
+    lines.append(f"Score: {_points(report.score)}/{_points(report.max_score)}  ({passed}/{len(checks)} checks passed)")
+    if not report.hidden_included:
+        lines.append("Only the public checks ran here; hidden checks run when your work is graded.")
+    if not report.passed:
+        lines.append(f"Randomised checks used seed {report.seed}; `grade hint EXERCISE` shows the hints.")
+    return "\n".join(lines)

@@ -1,0 +1,93 @@
+"""Run the checks of selected exercises against one learner folder and build the report."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader import kit
+from grader.metadata import Exercise
+from grader.report import Report, build_exercise, build_report
+from grader.sandbox.client import LearnerModule, Zygote
+
+DEFAULT_SEED = 20261123
+
+
+@dataclass
+class GradingSession:
+    """What the fixtures need: the learner folder, the sandbox, the oracle and the seed."""
+
+    learner_dir: Path
+    exercises: dict[str, Exercise]
+    zygote: Zygote
+    oracle: Any
+    seed: int
+    modules: dict[str, LearnerModule] = field(default_factory=dict)
+    internal_errors: list[str] = field(default_factory=list)
+
+    def learner(self, exercise_id: str) -> LearnerModule:
+        if exercise_id not in self.modules:
+            exercise = self.exercises[exercise_id]
+            self.modules[exercise_id] = LearnerModule(
+                zygote=self.zygote, path=self.learner_dir / exercise.filename, name=exercise_id,
+                budget=exercise.budget, call_timeout=exercise.call_timeout)
+        return self.modules[exercise_id]
+
+    def close(self) -> None:
+        for module in self.modules.values():
+            module.close()
+
+
+def pytest_args(check_files: list[Path]) -> list[str]:
+    """pytest options isolated from any project configuration around the kit."""
+    return [
+        *map(str, check_files),
+        "-c", str(kit.CHECKS_DIR / "pytest.ini"),
+        "--rootdir", str(kit.CHECKS_DIR),
+        "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
+        "-p", "no:warnings", "--capture=no",
+        "-o", "python_files=check_*.py", "-o", "python_functions=test_*",
+    ]
+
+
+def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: int = DEFAULT_SEED,
+        oracle: Any = None, follow_dependencies: bool = True, hidden_included: bool = True) -> Report:
+    """Grade `exercises` in `learner_dir`; the zygote must have been started before torch was imported."""
+    import pytest
+
+    from grader.oracle import LiveOracle
+    from grader.plugin import GradingPlugin
+
+    session = GradingSession(Path(learner_dir).resolve(), {e.id: e for e in exercises}, zygote,
+                             oracle or LiveOracle(), seed)
+    plugin = GradingPlugin(session, follow_dependencies)
+    check_files = [kit.check_file(e.id) for e in exercises if kit.check_file(e.id).exists()]
+    try:
+        if check_files:
+            sink = io.StringIO()
+            with contextlib.redirect_stdout(sink), _quiet_stderr():
+                pytest.main(pytest_args(check_files), plugins=[plugin])
+    finally:
+        session.close()
+    results = []
+    for exercise in exercises:
+        load_status, message = plugin.load_status.get(exercise.id, (None, None))
+        results.append(build_exercise(exercise.id, exercise.title, plugin.results.get(exercise.id, []),
+                                      load_status, message))
+    report = build_report(results, seed, hidden_included)
+    report.internal_errors = session.internal_errors  # type: ignore[attr-defined]
+    return report
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """pytest and torch must not write to our stderr (nbgrader scores stderr as a failure)."""
+    sink = io.StringIO()
+    with contextlib.redirect_stderr(sink):
+        yield
+    if os.environ.get("GRADE_DEBUG"):
+        print(sink.getvalue(), file=__import__("sys").__stderr__)

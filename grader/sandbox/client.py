@@ -1,0 +1,282 @@
+"""Trusted side of the boundary: start the zygote, spawn workers, call learner code with deadlines.
+
+This module must not import torch at import time: `Zygote.start()` runs before the grader's
+own torch import so both imports overlap.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.outcomes import LearnerError, LearnerTimeout, ModuleUnavailable, NotImplementedYet
+from grader.sandbox.wire import ChannelClosed, recv_frame, send_frame
+
+MEMORY_LIMIT = 2 * 1024**3
+CPU_LIMIT = 600
+ZYGOTE_START_TIMEOUT = 120.0
+
+
+class SandboxUnavailable(RuntimeError):
+    """The zygote could not start: a broken installation, not a learner mistake."""
+
+
+class Zygote:
+    """A warm interpreter that forks one worker per learner module."""
+
+    def __init__(self, process: subprocess.Popen, control: socket.socket, log: Any) -> None:
+        self._process = process
+        self._control = control
+        self._log = log
+        self._ready = False
+
+    @classmethod
+    def start(cls) -> "Zygote":
+        """Launch the zygote now; it warms up in the background."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        kit_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (kit_root, env.get("PYTHONPATH")) if p)
+        env.setdefault("OMP_NUM_THREADS", "1")
+        log = tempfile.TemporaryFile()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "grader.sandbox.zygote", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            env=env, start_new_session=True,
+        )
+        theirs.close()
+        return cls(process, ours, log)
+
+    def _wait_ready(self) -> None:
+        if self._ready:
+            return
+        self._control.settimeout(ZYGOTE_START_TIMEOUT)
+        try:
+            message = self._control.recv(64)
+        except (OSError, socket.timeout):
+            message = b""
+        if message != b"ready":
+            self._log.seek(0)
+            detail = self._log.read().decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            raise SandboxUnavailable(f"the grading sandbox did not start: {detail[0]}")
+        self._control.settimeout(None)
+        self._ready = True
+
+    def spawn(self, path: Path, name: str) -> "WorkerHandle":
+        """Fork a fresh worker for the module at `path`."""
+        self._wait_ready()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        request = {"path": str(path), "name": name, "memory": MEMORY_LIMIT, "cpu": CPU_LIMIT}
+        socket.send_fds(self._control, [pickle.dumps(request)], [theirs.fileno()])
+        theirs.close()
+        pid = pickle.loads(self._control.recv(64))
+        return WorkerHandle(pid, ours)
+
+    def close(self) -> None:
+        """Stop the zygote (its workers die with it)."""
+        try:
+            self._control.close()
+        finally:
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.wait()
+            self._log.close()
+
+
+@dataclass
+class WorkerHandle:
+    """One live worker process and its socket."""
+
+    pid: int
+    sock: socket.socket
+    alive: bool = True
+
+    def request(self, message: dict, timeout: float) -> dict:
+        """Send a request and wait at most `timeout` seconds for the decoded reply."""
+        from grader.sandbox import codec
+
+        self.sock.settimeout(max(timeout, 0.001))
+        try:
+            send_frame(self.sock, pickle.dumps(message))
+            payload = recv_frame(self.sock)
+        except socket.timeout:
+            self.kill()
+            return {"status": "timeout"}
+        except (ChannelClosed, OSError):
+            self.kill()
+            return {"status": "crashed"}
+        try:
+            return codec.loads(payload)
+        except Exception as exc:  # noqa: BLE001 - a forged or corrupt reply
+            self.kill()
+            return {"status": "unreadable", "message": f"the reply could not be read ({type(exc).__name__})"}
+
+    def kill(self) -> None:
+        """SIGKILL the worker and close its socket."""
+        if self.alive:
+            self.alive = False
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.sock.close()
+
+
+@dataclass
+class CallResult:
+    """A learner call's decoded return value, the arguments after the call, and what it used."""
+
+    value: Any
+    args: list
+    kwargs: dict
+    calls: frozenset[str]
+    output: str
+    seconds: float
+
+    def used(self, *patterns: str) -> list[str]:
+        """Names of recorded torch calls that match any pattern (`mse_loss`, `binary_cross_entropy*`)."""
+        found = []
+        for name in sorted(self.calls):
+            bare = name.strip("_").removeprefix("special_")
+            for pattern in patterns:
+                if pattern.endswith("*") and bare.startswith(pattern[:-1]) or bare == pattern:
+                    found.append(name)
+                    break
+        return found
+
+
+@dataclass
+class LearnerModule:
+    """A learner's module behind the boundary, with the exercise's time budget shared by its calls."""
+
+    zygote: Zygote
+    path: Path
+    name: str
+    budget: float
+    call_timeout: float
+    spent: float = 0.0
+    _worker: WorkerHandle | None = None
+    _load_failure: ModuleUnavailable | None = None
+    _hung: set[str] = field(default_factory=set)
+
+    @property
+    def filename(self) -> str:
+        return self.path.name
+
+    def remaining(self) -> float:
+        return self.budget - self.spent
+
+    def _timed(self, worker: WorkerHandle, message: dict, timeout: float) -> dict:
+        started = time.monotonic()
+        try:
+            return worker.request(message, timeout)
+        finally:
+            self.spent += time.monotonic() - started
+
+    def ensure_loaded(self) -> WorkerHandle:
+        """A worker with the module imported, or ModuleUnavailable."""
+        if self._load_failure is not None:
+            raise self._load_failure
+        if self._worker is not None and self._worker.alive:
+            return self._worker
+        if self.remaining() <= 0:
+            raise LearnerTimeout(f"{self.filename} used up its time budget of {self.budget:g} s")
+        worker = self.zygote.spawn(self.path, self.name)
+        reply = self._timed(worker, {"op": "load"}, min(self.remaining(), self.call_timeout))
+        if reply["status"] == "ok":
+            self._worker = worker
+            return worker
+        worker.kill()
+        if reply["status"] == "timeout":
+            failure = ModuleUnavailable(
+                f"importing {self.filename} did not finish within {self.call_timeout:g} s "
+                "(is there an infinite loop or a long computation at module level?)", "timeout")
+        else:
+            failure = ModuleUnavailable(f"{self.filename} could not be loaded: {_describe(reply)}", "error")
+        self._load_failure = failure
+        raise failure
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> CallResult:
+        """Call learner function `name` in the worker with copies of the arguments."""
+        return self._request("call", name, name, args, kwargs)
+
+    def probe(self, probe: str, *args: Any, function: str, **kwargs: Any) -> CallResult:
+        """Run trusted probe `probe` in the worker against the module; `function` names what it exercises."""
+        return self._request("probe", probe, function, args, kwargs)
+
+    def _request(self, op: str, target: str, function: str, args: tuple, kwargs: dict) -> CallResult:
+        from grader.sandbox import codec
+
+        if function in self._hung:
+            raise LearnerTimeout(f"{function}() did not finish in an earlier check, so this one was not run")
+        worker = self.ensure_loaded()
+        timeout = min(self.remaining(), self.call_timeout)
+        if timeout <= 0:
+            raise LearnerTimeout(f"{self.filename} used up its time budget of {self.budget:g} s before this check")
+        reply = self._timed(worker, {"op": op, "name": target, "args": args, "kwargs": kwargs}, timeout)
+        status = reply["status"]
+        if status == "ok":
+            return CallResult(
+                value=codec.decode(reply["value"]), args=codec.decode(reply["args"]),
+                kwargs=codec.decode(reply["kwargs"]), calls=frozenset(reply.get("calls", ())),
+                output=str(reply.get("output", "")), seconds=float(reply.get("seconds", 0.0)),
+            )
+        self._worker = None if not worker.alive else worker
+        if status == "timeout":
+            self._hung.add(function)
+            raise LearnerTimeout(
+                f"{function}() did not finish within {timeout:.3g} s and was stopped "
+                "(an infinite loop? a loop that never reaches its end condition?)")
+        if status == "missing":
+            raise LearnerError(str(reply["message"]), hint=f"Define {function}() with the signature given in the exercise.")
+        if status == "raised" and reply.get("type") == "NotImplementedError":
+            raise NotImplementedYet(f"{function}() is not implemented yet (it still raises NotImplementedError)",
+                                    hint=f"Open {self.filename}, find the TODO in {function}() and replace the raise with your code.")
+        if status == "crashed":
+            raise LearnerError(f"the process running {function}() stopped abruptly (it called os._exit, "
+                               "was killed, or ran out of memory)")
+        raise LearnerError(f"{function}() {_describe(reply)}", hint=_hint_for(reply))
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.kill()
+            self._worker = None
+
+
+def _describe(reply: dict) -> str:
+    """One line: what the learner's code raised and where, in their own file."""
+    status = reply.get("status")
+    if status == "crashed":
+        return "the process stopped abruptly while importing it (os._exit? out of memory?)"
+    if status == "unreadable":
+        return f"returned something the grader cannot read: {reply.get('message', '')}"
+    if reply.get("kind") == "memory":
+        text = "ran out of memory"
+    else:
+        message = reply.get("message") or ""
+        text = f"raised {reply.get('type')}" + (f": {message}" if message else "")
+    where = reply.get("where")
+    if where:
+        text += f" (at {where}"
+        text += f": {reply['code']})" if reply.get("code") else ")"
+    return text
+
+
+def _hint_for(reply: dict) -> str | None:
+    kind = reply.get("type")
+    if kind in {"SystemExit", "KeyboardInterrupt"}:
+        return "Exercise functions must return their result; do not exit the program."
+    if kind == "_ExitCalled":
+        return "Exercise functions must return their result; do not call os._exit()."
+    if reply.get("kind") == "memory":
+        return "Your code asked for far more memory than the exercise needs."
+    return None

@@ -1,0 +1,180 @@
+"""Plain-data encoding of whatever learner code returns, safe to decode in the trusted process.
+
+The worker turns results into dicts, lists, tuples, scalars and plain CPU tensors and
+serialises them with `torch.save`; the trusted side reads them back with
+`torch.load(weights_only=True)`, which refuses every other type, so no learner object is
+ever unpickled outside the worker.
+"""
+
+from __future__ import annotations
+
+import io
+import numbers
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+MAX_ELEMENTS = 20_000_000
+MAX_ITEMS = 100_000
+MAX_DEPTH = 12
+_TENSOR = "__tensor__"
+_OBJECT = "__object__"
+_MODULE = "__nn_module__"
+
+
+class EncodingError(Exception):
+    """A value can't cross the boundary (too big, too deep, odd key)."""
+
+
+@dataclass(frozen=True)
+class TensorMeta:
+    """What the learner's tensor was, besides its values."""
+
+    requires_grad: bool
+    is_leaf: bool
+    grad_fn: str | None
+    grad: torch.Tensor | None
+    type_name: str
+
+
+@dataclass(frozen=True)
+class ForeignObject:
+    """Stand-in for a value that is not plain data (a string `repr` and the type name)."""
+
+    type_name: str
+    text: str
+    number: float | None = None
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    """A torch.nn.Module reduced to its class, children and parameters."""
+
+    type_name: str
+    children: tuple["ModuleSummary", ...]
+    parameters: dict[str, torch.Tensor] = field(default_factory=dict)
+    text: str = ""
+
+    def layer_types(self) -> list[str]:
+        """Class names of the direct children, in order."""
+        return [child.type_name for child in self.children]
+
+
+def _plain_tensor(t: torch.Tensor) -> torch.Tensor:
+    base = t.detach()
+    if type(base) is not torch.Tensor:
+        base = base.as_subclass(torch.Tensor)
+    if base.layout != torch.strided:
+        base = base.to_dense()
+    if base.numel() > MAX_ELEMENTS:
+        raise EncodingError(f"a tensor of {base.numel()} elements is too large to check")
+    return base.cpu().clone()
+
+
+def encode(value: Any, depth: int = 0) -> Any:
+    """Worker side: reduce `value` to plain data that `torch.load(weights_only=True)` accepts."""
+    if depth > MAX_DEPTH:
+        raise EncodingError("the value is nested too deeply to check")
+    if value is None or isinstance(value, (bool, int, float, str)) and type(value) in (bool, int, float, str):
+        return value
+    if isinstance(value, torch.Tensor):
+        grad = value.grad if value.is_leaf and value.requires_grad else None
+        return {
+            _TENSOR: _plain_tensor(value),
+            "requires_grad": bool(value.requires_grad),
+            "is_leaf": bool(value.is_leaf),
+            "grad_fn": type(value.grad_fn).__name__ if value.grad_fn is not None else None,
+            "grad": _plain_tensor(grad) if grad is not None else None,
+            "type_name": type(value).__name__,
+        }
+    if isinstance(value, torch.nn.Module):
+        return {
+            _MODULE: type(value).__name__,
+            "children": [encode(child, depth + 1) for child in value.children()][:MAX_ITEMS],
+            "parameters": {name: _plain_tensor(p) for name, p in value.named_parameters()},
+            "text": repr(value)[:2000],
+        }
+    if isinstance(value, (list, tuple)):
+        if len(value) > MAX_ITEMS:
+            raise EncodingError(f"a sequence of {len(value)} items is too long to check")
+        items = [encode(item, depth + 1) for item in value]
+        return tuple(items) if isinstance(value, tuple) else items
+    if isinstance(value, dict):
+        if len(value) > MAX_ITEMS:
+            raise EncodingError("a dict with too many keys to check")
+        encoded = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise EncodingError(f"dict keys must be strings, got {type(key).__name__}")
+            encoded[str(key)] = encode(item, depth + 1)
+        return encoded
+    number = None
+    if isinstance(value, numbers.Real):
+        try:
+            number = float(value)
+        except Exception:  # noqa: BLE001 - learner objects may fail any way
+            number = None
+    try:
+        text = repr(value)[:500]
+    except Exception:  # noqa: BLE001
+        text = "<unprintable>"
+    return {_OBJECT: type(value).__qualname__, "text": text, "number": number}
+
+
+def dumps(value: Any) -> bytes:
+    """Worker side: encode and serialise."""
+    buffer = io.BytesIO()
+    torch.save(value, buffer)
+    return buffer.getvalue()
+
+
+def loads(payload: bytes) -> Any:
+    """Trusted side: deserialise with the weights-only unpickler (plain data and tensors only)."""
+    return torch.load(io.BytesIO(payload), weights_only=True)
+
+
+def decode(value: Any) -> Any:
+    """Trusted side: turn encoded markers back into tensors (with `.kit` metadata) and summaries."""
+    if isinstance(value, dict):
+        if _TENSOR in value:
+            tensor = value[_TENSOR]
+            if not isinstance(tensor, torch.Tensor):
+                raise EncodingError("malformed tensor")
+            grad = value.get("grad")
+            tensor.kit = TensorMeta(
+                requires_grad=bool(value.get("requires_grad")),
+                is_leaf=bool(value.get("is_leaf")),
+                grad_fn=value.get("grad_fn"),
+                grad=grad if isinstance(grad, torch.Tensor) else None,
+                type_name=str(value.get("type_name")),
+            )
+            return tensor
+        if _MODULE in value:
+            return ModuleSummary(
+                type_name=str(value[_MODULE]),
+                children=tuple(decode(child) for child in value.get("children", [])),
+                parameters={k: v for k, v in value.get("parameters", {}).items()},
+                text=str(value.get("text", "")),
+            )
+        if _OBJECT in value:
+            return ForeignObject(str(value[_OBJECT]), str(value.get("text", "")), value.get("number"))
+        return {key: decode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [decode(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(decode(item) for item in value)
+    return value
+
+
+def meta(tensor: torch.Tensor) -> TensorMeta:
+    """The learner-side metadata of a decoded tensor (a trusted tensor counts as a fresh leaf)."""
+    found = getattr(tensor, "kit", None)
+    if isinstance(found, TensorMeta):
+        return found
+    return TensorMeta(tensor.requires_grad, tensor.is_leaf, None, tensor.grad, type(tensor).__name__)
+
+
+def roundtrip(value: Any) -> Any:
+    """Encode, serialise, deserialise and decode: what the trusted side would see from a worker."""
+    return decode(loads(dumps(encode(value))))

@@ -1,0 +1,36 @@
+"""Length-prefixed framing for the sockets between the grader, the zygote and the workers."""
+
+from __future__ import annotations
+
+import socket
+import struct
+
+_HEADER = struct.Struct("!Q")
+MAX_FRAME = 256 * 1024 * 1024
+
+
+class ChannelClosed(Exception):
+    """The other end went away before a whole frame arrived."""
+
+
+def send_frame(sock: socket.socket, payload: bytes) -> None:
+    """Send one frame: an 8-byte big-endian length, then the payload."""
+    sock.sendall(_HEADER.pack(len(payload)) + payload)
+
+
+def _recv_exact(sock: socket.socket, size: int) -> bytes:
+    chunks = bytearray()
+    while len(chunks) < size:
+        chunk = sock.recv(min(size - len(chunks), 1 << 20))
+        if not chunk:
+            raise ChannelClosed()
+        chunks += chunk
+    return bytes(chunks)
+
+
+def recv_frame(sock: socket.socket, limit: int = MAX_FRAME) -> bytes:
+    """Receive one frame; refuse frames larger than `limit` bytes."""
+    (size,) = _HEADER.unpack(_recv_exact(sock, _HEADER.size))
+    if size > limit:
+        raise ChannelClosed(f"frame of {size} bytes is over the limit")
+    return _recv_exact(sock, size)

@@ -1,0 +1,102 @@
+"""Generate the learner stubs in exercises/ from the reference solutions (the one source of truth).
+
+Every region between `### BEGIN SOLUTION` and `### END SOLUTION` becomes a TODO comment and a
+`raise NotImplementedError("exNN: ...")` that names the task, as nbgrader's ClearSolutions does.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+_SOLUTION_FILE = re.compile(r"^ex\d\d_[a-z0-9_]+\.py$")
+
+
+class MarkerError(ValueError):
+    """Unbalanced or misplaced solution markers."""
+
+
+def _function_at(tree: ast.Module, line: int) -> str | None:
+    best = None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno <= line <= (node.end_lineno or 0):
+            if best is None or node.lineno > best.lineno:
+                best = node
+    return best.name if best else None
+
+
+def solution_regions(source: str, filename: str) -> list[tuple[int, int, str]]:
+    """(begin line index, end line index, function name) for every marked region."""
+    tree = ast.parse(source, filename)
+    lines = source.splitlines()
+    regions, begin = [], None
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if begin is not None:
+                raise MarkerError(f"{filename}:{index + 1}: nested {BEGIN}")
+            begin = index
+        elif stripped == END:
+            if begin is None:
+                raise MarkerError(f"{filename}:{index + 1}: {END} without {BEGIN}")
+            function = _function_at(tree, begin + 1)
+            if function is None:
+                raise MarkerError(f"{filename}:{begin + 1}: solution markers must be inside a function")
+            regions.append((begin, index, function))
+            begin = None
+    if begin is not None:
+        raise MarkerError(f"{filename}:{begin + 1}: {BEGIN} without {END}")
+    return regions
+
+
+def stub_source(source: str, filename: str) -> str:
+    """The learner's version of one solution module."""
+    task = filename[:4]
+    lines = source.splitlines()
+    out: list[str] = []
+    cursor = 0
+    for begin, end, function in solution_regions(source, filename):
+        out.extend(lines[cursor:begin])
+        indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
+        out.append(f"{indent}# TODO({task}): write {function}() as its docstring describes.")
+        out.append(f'{indent}raise NotImplementedError("{task}: {function}() is not implemented yet")')
+        cursor = end + 1
+    out.extend(lines[cursor:])
+    return "\n".join(out) + "\n"
+
+
+def solution_bodies(source: str, filename: str) -> list[str]:
+    """The text of each solution region (for leak searches)."""
+    lines = source.splitlines()
+    return ["\n".join(lines[begin + 1:end]) for begin, end, _ in solution_regions(source, filename)]
+
+
+def solution_files(solutions_dir: Path) -> list[Path]:
+    return sorted(p for p in solutions_dir.iterdir() if _SOLUTION_FILE.match(p.name))
+
+
+def generate(solutions_dir: Path, exercises_dir: Path) -> list[Path]:
+    """Write every stub; return the files that changed."""
+    exercises_dir.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for solution in solution_files(solutions_dir):
+        target = exercises_dir / solution.name
+        text = stub_source(solution.read_text(encoding="utf-8"), solution.name)
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            changed.append(target)
+    return changed
+
+
+def out_of_sync(solutions_dir: Path, exercises_dir: Path) -> list[str]:
+    """Names of stubs that are missing or differ from what `generate` would write."""
+    stale = []
+    for solution in solution_files(solutions_dir):
+        target = exercises_dir / solution.name
+        expected = stub_source(solution.read_text(encoding="utf-8"), solution.name)
+        if not target.exists() or target.read_text(encoding="utf-8") != expected:
+            stale.append(solution.name)
+    return stale

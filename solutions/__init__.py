@@ -1,0 +1,1 @@
+"""Reference solutions for the PyTorch exercise kit (one module per exercise)."""
