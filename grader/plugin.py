@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import pytest
 
 from grader.checking import CheckSpec, spec_of
-from grader.oracle import BoundOracle
 from grader.outcomes import CheckOutcome, ModuleUnavailable
 from grader.report import CheckResult
-
-
-def derived_seed(seed: int, check_id: str) -> int:
-    """A per-check seed, stable across runs and independent of check order."""
-    digest = hashlib.sha256(f"{seed}:{check_id}".encode()).digest()
-    return int.from_bytes(digest[:4], "big")
 
 
 class GradingPlugin:
@@ -30,23 +22,10 @@ class GradingPlugin:
         self._status: dict[tuple[str, str], str] = {}
         self._pending: dict[str, CheckResult] = {}
 
-    # fixtures -------------------------------------------------------------------------------
-    @pytest.fixture(scope="module")
-    def learner(self, request):
-        return self.session.learner(request.module.EXERCISE)
-
-    @pytest.fixture(scope="module")
-    def oracle(self, request):
-        return BoundOracle(self.session.oracle, request.module.EXERCISE)
-
-    @pytest.fixture
-    def rng(self, request):
-        import torch
-
-        spec = spec_of(request.function)
-        return torch.Generator().manual_seed(derived_seed(self.session.seed, spec.id if spec else request.node.name))
-
     # hooks ----------------------------------------------------------------------------------
+    def pytest_configure(self, config) -> None:
+        config.kit_session = self.session
+
     def pytest_collection_modifyitems(self, session, config, items) -> None:
         kept = [item for item in items if spec_of(getattr(item, "function", None)) is not None]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])

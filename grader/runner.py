@@ -60,6 +60,7 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
     import pytest
 
     from grader.oracle import LiveOracle
+    from grader import fixtures
     from grader.plugin import GradingPlugin
 
     session = GradingSession(Path(learner_dir).resolve(), {e.id: e for e in exercises}, zygote,
@@ -70,7 +71,7 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
         if check_files:
             sink = io.StringIO()
             with contextlib.redirect_stdout(sink), _quiet_stderr():
-                pytest.main(pytest_args(check_files), plugins=[plugin])
+                pytest.main(pytest_args(check_files), plugins=[plugin, fixtures])
     finally:
         session.close()
     results = []

@@ -1,0 +1,35 @@
+"""Fixtures the checks use: `learner` (the sandboxed module), `oracle` (references) and `rng`."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from grader.checking import spec_of
+from grader.oracle import BoundOracle
+
+
+def derived_seed(seed: int, check_id: str) -> int:
+    """A per-check seed, stable across runs and independent of check order."""
+    digest = hashlib.sha256(f"{seed}:{check_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+@pytest.fixture(scope="module")
+def learner(request):
+    return request.config.kit_session.learner(request.module.EXERCISE)
+
+
+@pytest.fixture(scope="module")
+def oracle(request):
+    return BoundOracle(request.config.kit_session.oracle, request.module.EXERCISE)
+
+
+@pytest.fixture
+def rng(request):
+    import torch
+
+    spec = spec_of(request.function)
+    seed = request.config.kit_session.seed
+    return torch.Generator().manual_seed(derived_seed(seed, spec.id if spec else request.node.name))

@@ -1,0 +1,26 @@
+"""Rustlings' `dev check`: every solution passes every check; every stub fails every check."""
+
+from __future__ import annotations
+
+from grader import kit
+from grader.stubs import out_of_sync
+
+
+def test_every_solution_passes_every_check(grade, catalog):
+    report = grade(kit.SOLUTIONS_DIR)
+    failing = [(e.id, c.id, c.status, c.message) for e in report.exercises for c in e.checks if c.status != "passed"]
+    assert not failing
+    assert report.score == report.max_score > 0
+    for exercise in report.exercises:
+        assert exercise.max_score == catalog.get(exercise.id).points, exercise.id
+
+
+def test_every_stub_fails_every_check(grade):
+    report = grade(kit.KIT_ROOT / "exercises", follow_dependencies=False)
+    passing = [(e.id, c.id) for e in report.exercises for c in e.checks if c.status == "passed"]
+    assert not passing, f"checks that pass on an empty stub: {passing}"
+    assert report.score == 0
+
+
+def test_stubs_are_in_sync_with_solutions():
+    assert out_of_sync(kit.SOLUTIONS_DIR, kit.KIT_ROOT / "exercises") == []
