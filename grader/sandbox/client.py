@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.outcomes import LearnerError, LearnerTimeout, ModuleUnavailable, NotImplementedYet
+from grader.outcomes import Failure, LearnerError, LearnerTimeout, ModuleUnavailable, NotImplementedYet
 from grader.sandbox.wire import ChannelClosed, recv_frame, send_frame
 
 MEMORY_LIMIT = 2 * 1024**3
@@ -31,30 +31,37 @@ class SandboxUnavailable(RuntimeError):
 
 
 class Zygote:
-    """A warm interpreter that forks one worker per learner module."""
+    """A warm interpreter that forks one worker per learner module (restarted if learner code kills it)."""
 
-    def __init__(self, process: subprocess.Popen, control: socket.socket, log: Any) -> None:
-        self._process = process
-        self._control = control
-        self._log = log
+    def __init__(self) -> None:
+        self._process: subprocess.Popen | None = None
+        self._control: socket.socket | None = None
+        self._log: Any = None
         self._ready = False
+        self.restarts = 0
 
     @classmethod
     def start(cls) -> "Zygote":
         """Launch the zygote now; it warms up in the background."""
+        zygote = cls()
+        zygote._launch()
+        return zygote
+
+    def _launch(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         kit_root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (kit_root, env.get("PYTHONPATH")) if p)
         env.setdefault("OMP_NUM_THREADS", "1")
-        log = tempfile.TemporaryFile()
-        process = subprocess.Popen(
+        self._log = tempfile.TemporaryFile()
+        self._process = subprocess.Popen(
             [sys.executable, "-m", "grader.sandbox.zygote", str(theirs.fileno())],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
             env=env, start_new_session=True,
         )
         theirs.close()
-        return cls(process, ours, log)
+        self._control = ours
+        self._ready = False
 
     def _wait_ready(self) -> None:
         if self._ready:
@@ -71,18 +78,34 @@ class Zygote:
         self._control.settimeout(None)
         self._ready = True
 
-    def spawn(self, path: Path, name: str) -> "WorkerHandle":
-        """Fork a fresh worker for the module at `path`."""
+    def _fork(self, request: dict) -> "WorkerHandle":
         self._wait_ready()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            socket.send_fds(self._control, [pickle.dumps(request)], [theirs.fileno()])
+            reply = self._control.recv(64)
+        finally:
+            theirs.close()
+        if not reply:
+            ours.close()
+            raise ConnectionError("the zygote closed its socket")
+        return WorkerHandle(pickle.loads(reply), ours)
+
+    def spawn(self, path: Path, name: str) -> "WorkerHandle":
+        """Fork a fresh worker for the module at `path`; relaunch the zygote once if it died."""
         request = {"path": str(path), "name": name, "memory": MEMORY_LIMIT, "cpu": CPU_LIMIT}
-        socket.send_fds(self._control, [pickle.dumps(request)], [theirs.fileno()])
-        theirs.close()
-        pid = pickle.loads(self._control.recv(64))
-        return WorkerHandle(pid, ours)
+        try:
+            return self._fork(request)
+        except (OSError, ConnectionError, EOFError, pickle.UnpicklingError):
+            self.close()
+            self.restarts += 1
+            self._launch()
+            return self._fork(request)
 
     def close(self) -> None:
         """Stop the zygote (its workers die with it)."""
+        if self._process is None:
+            return
         try:
             self._control.close()
         finally:
@@ -90,6 +113,7 @@ class Zygote:
                 self._process.kill()
             self._process.wait()
             self._log.close()
+            self._process = None
 
 
 @dataclass
@@ -237,7 +261,7 @@ class LearnerModule:
                 f"{function}() did not finish within {timeout:.3g} s and was stopped "
                 "(an infinite loop? a loop that never reaches its end condition?)")
         if status == "missing":
-            raise LearnerError(str(reply["message"]), hint=f"Define {function}() with the signature given in the exercise.")
+            raise Failure(str(reply["message"]), hint=f"Define {function}() with the signature given in the exercise.")
         if status == "raised" and reply.get("type") == "NotImplementedError":
             raise NotImplementedYet(f"{function}() is not implemented yet (it still raises NotImplementedError)",
                                     hint=f"Open {self.filename}, find the TODO in {function}() and replace the raise with your code.")
@@ -261,6 +285,10 @@ def _describe(reply: dict) -> str:
         return f"returned something the grader cannot read: {reply.get('message', '')}"
     if reply.get("kind") == "memory":
         text = "ran out of memory"
+    elif reply.get("type") == "_ExitCalled":
+        text = "called os._exit()"
+    elif reply.get("type") == "SystemExit":
+        text = "called sys.exit()" if not reply.get("message") else f"called sys.exit({reply['message']})"
     else:
         message = reply.get("message") or ""
         text = f"raised {reply.get('type')}" + (f": {message}" if message else "")

@@ -51,6 +51,9 @@ def warm_up() -> None:
     import numpy  # noqa: F401
 
 
+_hard_exit = os._exit  # saved: workers replace os._exit to report learner calls to it
+
+
 def serve(control: socket.socket) -> None:
     """Fork one worker per request; requests carry the worker's socket as a passed fd."""
     from grader.sandbox import worker
@@ -69,7 +72,10 @@ def serve(control: socket.socket) -> None:
             control.close()
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             channel = socket.socket(fileno=fds[0])
-            worker.serve(channel, request["path"], request["name"], request["memory"], request["cpu"])
+            try:
+                worker.serve(channel, request["path"], request["name"], request["memory"], request["cpu"])
+            finally:
+                _hard_exit(70)  # a worker must never fall back into the zygote's loop
         for fd in fds:
             os.close(fd)
         control.send(pickle.dumps(pid))
