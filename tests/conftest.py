@@ -15,10 +15,13 @@ CORPUS = Path(__file__).parent / "corpus"
 _zygote = Zygote.start()  # before torch is imported by the tests, so the imports overlap
 
 
+def pytest_sessionfinish(session, exitstatus):
+    _zygote.close()
+
+
 @pytest.fixture(scope="session")
 def zygote():
-    yield _zygote
-    _zygote.close()
+    return _zygote
 
 
 @pytest.fixture(scope="session")

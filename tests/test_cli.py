@@ -1,0 +1,99 @@
+"""The `grade` command: exit codes, exact key lines, JSON report shape (grade-cli.md)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from grader import kit, metadata
+from grader.cli import main
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_list_shows_every_exercise_in_order(runner):
+    result = runner.invoke(main, ["list"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    catalog = metadata.load()
+    assert [line.split()[0] for line in lines] == [e.id for e in catalog.exercises]
+    assert lines[1] == f"{'ex02_cost':<26} {catalog.get('ex02_cost').points:>4g} pts  Cost: sum of squared errors and MSE"
+
+
+@pytest.mark.parametrize("name", ["ex02_cost", "ex02", "2", "cost"])
+def test_hint_accepts_every_name_form(runner, name):
+    result = runner.invoke(main, ["hint", name])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "ex02_cost: Cost: sum of squared errors and MSE"
+    assert result.output.splitlines()[1].startswith("  1. ")
+
+
+def test_unknown_exercise_is_a_usage_error(runner):
+    result = runner.invoke(main, ["run", "ex99"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "grade: unknown exercise 'ex99' (see `grade list`)\n"
+
+
+def test_missing_folder_is_a_usage_error(runner, tmp_path):
+    result = runner.invoke(main, ["run", "--dir", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "no such folder" in result.stderr
+
+
+def test_solutions_pass_with_json_report(runner):
+    result = runner.invoke(main, ["run", "ex02", "--dir", str(kit.SOLUTIONS_DIR), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["schema"] == "grade-report/1"
+    assert report["score"] == report["max_score"] == metadata.load().get("ex02_cost").points
+    exercise = report["exercises"][0]
+    assert set(exercise) >= {"id", "title", "status", "score", "max_score", "checks"}
+    assert exercise["status"] == "passed"
+    for check in exercise["checks"]:
+        assert set(check) == {"id", "description", "status", "points", "max_points", "visibility",
+                              "message", "hint", "mistake"}
+        assert check["visibility"] in ("public", "hidden")
+    assert result.stderr == ""
+
+
+def test_stub_fails_with_text_report(runner):
+    result = runner.invoke(main, ["run", "cost"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("✗ ex02_cost") and "0/12" in lines[0]
+    assert "sum_squared_error() is not implemented yet (it still raises NotImplementedError)" in result.stdout
+    assert lines[-2].startswith("Score: 0/12")
+    assert "\x1b[" not in result.stdout  # no colour when not on a terminal
+    assert result.stderr == ""
+
+
+def test_mistake_is_named_in_json(runner, tmp_path):
+    (tmp_path / "ex02_cost.py").write_text(
+        "def sum_squared_error(p, t):\n    return ((t - p) ** 2).sum()\n\n"
+        "def mse(p, t):\n    return ((t - p) ** 2).sum()\n")
+    result = runner.invoke(main, ["run", "ex02", "--dir", str(tmp_path), "--json"])
+    assert result.exit_code == 1
+    checks = {c["id"]: c for c in json.loads(result.stdout)["exercises"][0]["checks"]}
+    failed = checks["mse_matches_definition"]
+    assert failed["status"] == "failed" and failed["mistake"] == "sum_instead_of_mean"
+    assert failed["hint"] == metadata.load().hint_for("sum_instead_of_mean")
+    assert "where 25.6667 was expected" in failed["message"]
+
+
+def test_printed_fake_report_does_not_reach_stdout(tmp_path):
+    shutil.copy(kit.KIT_ROOT / "tests" / "corpus" / "hostile" / "patches_everything.py", tmp_path / "ex02_cost.py")
+    done = subprocess.run([sys.executable, "-m", "grader", "run", "ex02", "--dir", str(tmp_path), "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert report["score"] < report["max_score"]
+    assert done.stderr == ""
