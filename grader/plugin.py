@@ -36,7 +36,7 @@ class GradingPlugin:
         spec: CheckSpec = spec_of(item.function)
         exercise = item.module.EXERCISE
         if exercise in self.load_status:
-            self._pending[item.nodeid] = self._result(spec, "skipped", "not run: the module could not be loaded")
+            self._pending[item.nodeid] = self._result(spec, "skipped", "the module could not be loaded")
             pytest.skip("module not loaded")
         try:
             self.session.learner(exercise).ensure_loaded()
@@ -51,7 +51,7 @@ class GradingPlugin:
             if status != "passed":
                 described = self._description(exercise, dependency)
                 self._pending[item.nodeid] = self._result(
-                    spec, "skipped", f"not run because an earlier check did not pass: {described}")
+                    spec, "skipped", f"waits for {described}")
                 pytest.skip("dependency")
 
     @pytest.hookimpl(hookwrapper=True)

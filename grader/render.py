@@ -22,6 +22,8 @@ def _style(text: str, status: str, colour: bool, bold: bool = False) -> str:
 
 def render_check(check: CheckResult, colour: bool) -> list[str]:
     """A failed/errored/skipped check: description, then message and hint, indented."""
+    if check.status == "skipped":
+        return [_style(f"    - {check.description}  (skipped: {check.message or 'not run'})", "skipped", colour)]
     head = f"    {_MARKS[check.status]} {check.description}"
     tag = f" [{check.status}]" if check.status not in ("failed",) else ""
     lines = [_style(head + tag, check.status, colour) + f"  ({_points(check.points)}/{_points(check.max_points)})"]

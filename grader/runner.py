@@ -49,7 +49,9 @@ def pytest_args(check_files: list[Path]) -> list[str]:
         "-c", str(kit.CHECKS_DIR / "pytest.ini"),
         "--rootdir", str(kit.CHECKS_DIR),
         "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
-        "-p", "no:warnings", "--capture=no",
+        "-p", "no:warnings", "-p", "no:unraisableexception", "-p", "no:threadexception",
+        "-p", "no:faulthandler", "-p", "no:logging", "-p", "no:doctest", "-p", "no:junitxml",
+        "-p", "no:pastebin", "-p", "no:stepwise", "-p", "no:lsp", "--capture=no",
         "-o", "python_files=check_*.py", "-o", "python_functions=test_*",
     ]
 
@@ -67,6 +69,7 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
                              oracle or LiveOracle(), seed)
     plugin = GradingPlugin(session, follow_dependencies)
     check_files = [kit.check_file(e.id) for e in exercises if kit.check_file(e.id).exists()]
+    _warm_optimizers()  # overlaps with the zygote's own warm-up, which the first check waits for
     try:
         if check_files:
             sink = io.StringIO()
@@ -82,6 +85,16 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
     report = build_report(results, seed, hidden_included)
     report.internal_errors = session.internal_errors  # type: ignore[attr-defined]
     return report
+
+
+def _warm_optimizers() -> None:
+    """Pay torch.optim's ~1 s of lazy imports on the idle core while the zygote warms up."""
+    import torch
+
+    parameter = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([parameter], lr=0.1)
+    (parameter * 2).sum().backward()
+    optimizer.step()
 
 
 @contextlib.contextmanager
