@@ -117,5 +117,7 @@ class GradingPlugin:
             result.mistake = None
             self.session.internal_errors.append(f"{spec.id}: {type(exc).__name__}: {exc}")
         if result.status in ("failed", "error") and "rng" in getattr(item, "fixturenames", ()):
-            result.message = (result.message or "") + f" (randomised; replay with --seed {self.session.seed})"
+            exercise = item.module.EXERCISE
+            result.message = (result.message or "") + (
+                f" (random inputs; replay: grade run {exercise} --seed {self.session.seed})")
         return result

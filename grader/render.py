@@ -42,6 +42,9 @@ def render_exercise(exercise: ExerciseResult, colour: bool, verbose: bool = Fals
     lines = [_style(line, exercise.status, colour, bold=True)]
     if exercise.message:
         lines.append(f"    {exercise.message}")
+        if exercise.status in ("error", "timeout"):
+            lines.append(f"    ({len(exercise.checks)} checks could not run)")
+            return lines
     for check in exercise.checks:
         if check.status != "passed":
             lines.extend(render_check(check, colour))

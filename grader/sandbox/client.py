@@ -212,6 +212,9 @@ class LearnerModule:
             raise self._load_failure
         if self._worker is not None and self._worker.alive:
             return self._worker
+        if not self.path.is_file():
+            self._load_failure = ModuleUnavailable(f"{self.filename} is missing from {self.path.parent}", "error")
+            raise self._load_failure
         if self.remaining() <= 0:
             raise LearnerTimeout(f"{self.filename} used up its time budget of {self.budget:g} s")
         worker = self.zygote.spawn(self.path, self.name)
