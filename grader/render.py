@@ -64,6 +64,8 @@ def render_report(report: Report, colour: bool = False, verbose: bool = False) -
     lines.append(f"Score: {_points(report.score)}/{_points(report.max_score)}  ({passed}/{len(checks)} checks passed)")
     if not report.hidden_included:
         lines.append("Only the public checks ran here; hidden checks run when your work is graded.")
-    if not report.passed:
-        lines.append(f"Randomised checks used seed {report.seed}; `grade hint EXERCISE` shows the hints.")
+    failing = [exercise for exercise in report.exercises if exercise.status != "passed"]
+    if failing:
+        first = failing[0].id
+        lines.append(f"Next: {first} (`grade run {first[:4]}` to focus on it, `grade hint {first[:4]}` for hints).")
     return "\n".join(lines)
