@@ -44,6 +44,8 @@ def show(value: Any, limit: int = 6) -> str:
         return body if value.dim() == 0 else f"[{body}] (shape {tuple(value.shape)})"
     if isinstance(value, float):
         return _num(value)
+    if isinstance(value, tuple) and value and all(isinstance(v, torch.Tensor) for v in value):
+        return "(" + ", ".join(show(v, limit) for v in value) + ")"
     if isinstance(value, (list, tuple)) and all(isinstance(v, (int, float)) for v in value):
         return "[" + ", ".join(_num(v) for v in value[:limit]) + (", …" if len(value) > limit else "") + f"] ({len(value)} values)"
     return describe(value)
@@ -138,12 +140,15 @@ def close(got: Any, expected: Any, what: str, *, variants: Mapping[str, Any] | N
 
 
 def unchanged(call: CallResult, sent: Iterable[Any], names: Iterable[str], what: str) -> None:
-    """Require that the call left its tensor arguments' values (and requires_grad / .grad) as they were (C2)."""
+    """Require that the call left its tensor arguments' values and requires_grad as they were (C2)."""
     for name, before, after in zip(names, sent, call.args):
         if not isinstance(before, torch.Tensor):
             continue
         if not isinstance(after, torch.Tensor) or not similar(after, before, 0, 0):
             fail(f"{what} changed its argument {name} in place", mistake="mutated_argument")
+        if meta(after).requires_grad != before.requires_grad:
+            fail(f"{what} changed {name}.requires_grad; leave the caller's tensors as they were",
+                 mistake="mutated_argument")
 
 
 def not_forbidden(call: CallResult, forbidden: Iterable[str], what: str) -> None:

@@ -1,0 +1,259 @@
+"""Checks for ex04_gradient_descent: one hand-written step, then a whole training run (C7, C8)."""
+
+import torch
+
+from grader import expect, metadata
+from grader.checking import check
+from grader.sandbox.codec import ForeignObject
+
+EXERCISE = "ex04_gradient_descent"
+FORBIDDEN = metadata.load().get(EXERCISE).forbidden
+X = torch.tensor([[1.0], [2.0], [3.0]])
+Y = torch.tensor([[4.0], [7.0], [10.0]])  # y = 3x + 1: the classic example
+STEP_CASE = (X, Y, torch.tensor([0.5]), torch.tensor([-1.0]), 0.1)  # W, b ≠ 0: every known mistake differs
+LR = 0.01
+# A training run repeats tens of steps; valid reorderings of the arithmetic drift apart by a few
+# float32 ulps per step, so whole runs are compared with this looser, stated tolerance.
+FIT_RTOL, FIT_ATOL = 1e-4, 1e-5
+STEP = "gradient_descent_step(x, y, W, b, lr)"
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+def _rows(t):
+    return "[" + ", ".join(f"[{v:g}]" for v in t.reshape(-1).tolist()) + "]"
+
+
+def _num(t):
+    return expect.show(t.reshape(()) if isinstance(t, torch.Tensor) and t.numel() == 1 else t)
+
+
+def _pair(W, b):
+    return f"W = {_num(W)}, b = {_num(b)}"
+
+
+def autograd_step(x, y, W, b, lr):
+    """One plain gradient-descent step with the gradients from PyTorch's autograd."""
+    Wg = W.detach().clone().requires_grad_(True)
+    bg = b.detach().clone().requires_grad_(True)
+    loss = ((x * Wg + bg - y) ** 2).mean()
+    dW, db = torch.autograd.grad(loss, (Wg, bg))
+    return (W - lr * dW).detach(), (b - lr * db).detach()
+
+
+def _step(learner, x, y, W, b, lr):
+    result = learner.call("gradient_descent_step", x, y, W, b, lr)
+    pair = expect.sequence(result.value, 2, STEP)
+    new = tuple(expect.tensor(t, f"the new {name} from {STEP}") for name, t in zip("Wb", pair))
+    for name, t in zip("Wb", new):
+        expect.shape(t, (1,), f"the new {name} from {STEP}")
+    return result, new
+
+
+def _compare_step(got, expected, variants=None, call=STEP, source="the reference"):
+    if expect.similar(got, tuple(expected)):
+        return
+    expect.fail(f"{call} returned {_pair(*got)} where {source} gives {_pair(*expected)}",
+                mistake=expect.matching_mistake(got, variants),
+                safe_message=f"{STEP} returned wrong parameters (they differ from {source})")
+
+
+def _fit_call(x, y, lr, epochs):
+    return f"fit(x={_rows(x)}, y={_rows(y)}, lr={lr:g}, epochs={epochs})"
+
+
+def _fit(learner, x, y, lr, epochs):
+    """Call fit and validate the result's form: (W, b) tensors of shape (1,) and a list of floats."""
+    what = "fit(x, y, lr, epochs)"
+    result = learner.call("fit", x, y, lr, epochs)
+    W, b, costs = expect.sequence(result.value, 3, what)
+    W = expect.tensor(W, f"W from {what}")
+    b = expect.tensor(b, f"b from {what}")
+    for name, t in (("W", W), ("b", b)):
+        expect.shape(t, (1,), f"{name} from {what}")
+    if isinstance(costs, torch.Tensor):
+        expect.fail(f"costs from {what} is {expect.describe(costs)}, not a list of floats",
+                    hint="Start with costs = [] and append cost.item() once per update.")
+    if not isinstance(costs, (list, tuple)):
+        expect.fail(f"costs from {what} is {expect.describe(costs)}, not a list of floats",
+                    hint="Start with costs = [] and append cost.item() once per update.")
+    plain = []
+    for i, cost in enumerate(costs):
+        if isinstance(cost, ForeignObject) and cost.number is not None and "float" in cost.type_name.lower():
+            cost = cost.number
+        if not isinstance(cost, float):
+            expect.fail(f"costs[{i}] from {what} is {expect.describe(cost)}, not a Python float",
+                        hint="Record each cost as a number: costs.append(cost.item()).")
+        plain.append(cost)
+    return result, W, b, plain
+
+
+def _variants_part(variants, part, skip=()):
+    return {k: (v[part] if isinstance(part, int) else tuple(v[part])) for k, v in variants.items() if k not in skip}
+
+
+def _compare_parameters(W, b, expected, variants, call):
+    """Final W and b of a run against the reference run; a match with a mistaken run names it."""
+    if expect.similar((W, b), tuple(expected[:2]), FIT_RTOL, FIT_ATOL):
+        return
+    mistake = expect.matching_mistake((W, b), _variants_part(variants, slice(0, 2), {"cost_recorded_after_update"}),
+                                      FIT_RTOL, FIT_ATOL)
+    expect.fail(f"after {call}: {_pair(W, b)} where the reference run ends at {_pair(*expected[:2])}",
+                mistake=mistake, safe_message="fit ended with wrong W and b")
+
+
+def _compare_length(costs, epochs, call):
+    if len(costs) != epochs:
+        expect.fail(f"{call} returned {len(costs)} costs; expected one per update, so {epochs}",
+                    hint="Record exactly one cost per update, inside the loop and before the update: len(costs) == epochs.",
+                    safe_message="fit returned the wrong number of costs for the number of updates")
+
+
+def _compare_costs(costs, expected, variants, call):
+    _compare_length(costs, len(expected[2]), call)
+    if expect.similar(costs, list(expected[2]), FIT_RTOL, FIT_ATOL):
+        return
+    mistake = expect.matching_mistake(costs, _variants_part(variants, 2), FIT_RTOL, FIT_ATOL)
+    i = next(i for i, (got, want) in enumerate(zip(costs, expected[2]))
+             if not expect.similar(got, want, FIT_RTOL, FIT_ATOL))
+    start = " (the cost of the starting point W = b = 0)" if i == 0 else ""
+    expect.fail(f"{call} recorded costs[{i}] = {_num(costs[i])} where the reference records {_num(expected[2][i])}{start}",
+                mistake=mistake, safe_message="fit recorded wrong costs")
+
+
+def _random_data(rng, n, dtype):
+    x = torch.randn(n, 1, generator=rng, dtype=dtype) * 1.5
+    slope, intercept = (torch.rand(2, generator=rng, dtype=dtype) * 4 - 2).tolist()
+    y = slope * x + intercept + 0.3 * torch.randn(n, 1, generator=rng, dtype=dtype)
+    return x, y
+
+
+# ---------------------------------------------------------------------------------------------
+# gradient_descent_step
+
+@check(points=1)
+def test_step_returns_two_vectors(learner):
+    """gradient_descent_step returns the new (W, b): two float32 tensors of shape (1,)"""
+    _, new = _step(learner, *STEP_CASE)
+    for name, t in zip("Wb", new):
+        expect.dtype(t, torch.float32, f"the new {name} from {STEP}")
+
+
+@check(points=2, depends=["step_returns_two_vectors"])
+def test_step_matches_update(learner, oracle):
+    """one step returns W − lr·dW and b − lr·db, matching a step with autograd's gradients"""
+    x, y, W, b, lr = STEP_CASE
+    _, got = _step(learner, *STEP_CASE)
+    call = f"gradient_descent_step(x={_rows(x)}, y={_rows(y)}, W=[{W.item():g}], b=[{b.item():g}], lr={lr:g})"
+    _compare_step(got, oracle.expected("gradient_descent_step", *STEP_CASE),
+                  oracle.variants("gradient_descent_step", *STEP_CASE), call)
+    _compare_step(got, autograd_step(*STEP_CASE), call=call, source="a step with PyTorch's autograd")
+
+
+@check(points=1, visibility="hidden", depends=["step_matches_update"])
+def test_step_random_float64(learner, oracle, rng):
+    """one step is right on random data, in float32 and float64 (float64 stays float64)"""
+    for n, dtype in ((1, torch.float32), (25, torch.float32), (10, torch.float64)):
+        x, y = _random_data(rng, n, dtype)
+        W, b = (torch.randn(2, generator=rng, dtype=dtype)).split(1)
+        case = (x, y, W.clone(), b.clone(), 0.05)
+        _, got = _step(learner, *case)
+        for name, t in zip("Wb", got):
+            expect.dtype(t, dtype, f"the new {name} from {STEP} on {dtype} inputs")
+        _compare_step(got, oracle.expected("gradient_descent_step", *case), oracle.variants("gradient_descent_step", *case))
+        _compare_step(got, autograd_step(*case), source="a step with PyTorch's autograd")
+
+
+# ---------------------------------------------------------------------------------------------
+# fit
+
+@check(points=1)
+def test_fit_returns_w_b_costs(learner):
+    """fit returns (W, b, costs): float32 tensors of shape (1,) and a list of Python floats"""
+    _, W, b, _ = _fit(learner, X, Y, LR, 5)
+    for name, t in (("W", W), ("b", b)):
+        expect.dtype(t, torch.float32, f"{name} from fit(x, y, lr, epochs)")
+
+
+@check(points=2, depends=["fit_returns_w_b_costs"])
+def test_fit_performs_epochs_updates(learner, oracle):
+    """fit starts from W = b = 0 and makes exactly `epochs` updates (C7)"""
+    for epochs in (1, 20):
+        _, W, b, costs = _fit(learner, X, Y, LR, epochs)
+        call = _fit_call(X, Y, LR, epochs)
+        expected = oracle.expected("fit", X, Y, LR, epochs)
+        _compare_parameters(W, b, expected, oracle.variants("fit", X, Y, LR, epochs), call)
+        _compare_length(costs, epochs, call)
+
+
+@check(points=1, depends=["fit_performs_epochs_updates"])
+def test_fit_costs_before_update(learner, oracle):
+    """costs[i] is the cost before update i (C8), so costs[0] is the cost of W = b = 0"""
+    epochs = 20
+    _, _, _, costs = _fit(learner, X, Y, LR, epochs)
+    _compare_costs(costs, oracle.expected("fit", X, Y, LR, epochs), oracle.variants("fit", X, Y, LR, epochs),
+                   _fit_call(X, Y, LR, epochs))
+
+
+@check(points=2, visibility="hidden", depends=["fit_costs_before_update"])
+def test_fit_random_case(learner, oracle, rng):
+    """fit matches the reference run on a random data set: final W, b and every cost"""
+    x, y = _random_data(rng, 12, torch.float32)
+    lr, epochs = 0.03, 40
+    _, W, b, costs = _fit(learner, x, y, lr, epochs)
+    expected, variants = oracle.expected("fit", x, y, lr, epochs), oracle.variants("fit", x, y, lr, epochs)
+    _compare_parameters(W, b, expected, variants, "fit(x, y, lr, epochs)")
+    _compare_length(costs, epochs, "fit(x, y, lr, epochs)")
+    _compare_costs(costs, expected, variants, "fit(x, y, lr, epochs)")
+
+
+@check(points=1, visibility="hidden", depends=["fit_performs_epochs_updates"])
+def test_fit_keeps_float64(learner, oracle, rng):
+    """on float64 data, fit works and returns W and b in float64 (also for epochs=0)"""
+    x, y = _random_data(rng, 9, torch.float64)
+    for epochs in (15, 0):
+        _, W, b, _ = _fit(learner, x, y, 0.05, epochs)
+        for name, t in (("W", W), ("b", b)):
+            expect.dtype(t, torch.float64, f"{name} from fit on float64 data (epochs={epochs})")
+        expected = oracle.expected("fit", x, y, 0.05, epochs)
+        _compare_parameters(W, b, expected, oracle.variants("fit", x, y, 0.05, epochs), "fit(x, y, lr, epochs)")
+
+
+@check(points=1, visibility="hidden", depends=["fit_returns_w_b_costs"])
+def test_fit_zero_epochs(learner):
+    """fit with epochs=0 makes no update: W = b = 0 and no costs"""
+    _, W, b, costs = _fit(learner, X, Y, LR, 0)
+    if torch.count_nonzero(W) or torch.count_nonzero(b):
+        expect.fail(f"fit(..., epochs=0) returned {_pair(W, b)}; with no update they stay at their starting value 0",
+                    mistake="one_update_too_many")
+    if costs:
+        expect.fail(f"fit(..., epochs=0) returned {len(costs)} cost(s); with no update there is nothing to record",
+                    hint="Record exactly one cost per update, inside the loop and before the update: len(costs) == epochs.")
+
+
+# ---------------------------------------------------------------------------------------------
+# both
+
+@check(points=1, visibility="hidden", depends=["step_returns_two_vectors", "fit_returns_w_b_costs"])
+def test_arguments_unchanged(learner):
+    """gradient_descent_step and fit leave their tensor arguments unchanged"""
+    sent = tuple(a.clone() if isinstance(a, torch.Tensor) else a for a in STEP_CASE)
+    result, _ = _step(learner, *sent)
+    expect.unchanged(result, sent, ("x", "y", "W", "b"), STEP)
+    sent = (X.clone(), Y.clone(), LR, 3)
+    result, *_ = _fit(learner, *sent)
+    expect.unchanged(result, sent, ("x", "y"), "fit(x, y, lr, epochs)")
+
+
+@check(points=1, depends=["step_returns_two_vectors", "fit_returns_w_b_costs"])
+def test_no_autograd_no_optim(learner):
+    """gradient_descent_step and fit work by hand: no backward(), no torch.autograd, no torch.optim"""
+    result, new = _step(learner, *STEP_CASE)
+    expect.not_forbidden(result, FORBIDDEN, STEP)
+    for name, t in zip("Wb", new):
+        expect.no_grad_tensor(t, f"the new {name} from {STEP}", mistake="result_requires_grad")
+    result, W, b, _ = _fit(learner, X, Y, LR, 5)
+    expect.not_forbidden(result, FORBIDDEN, "fit(x, y, lr, epochs)")
+    for name, t in (("W", W), ("b", b)):
+        expect.no_grad_tensor(t, f"{name} from fit(x, y, lr, epochs)", mistake="result_requires_grad")

@@ -1,0 +1,12 @@
+# mistake: none
+import torch
+
+
+def init_parameters():
+    W = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    return W, b
+
+
+def hypothesis(x, W, b):
+    return x * W + b

@@ -1,0 +1,14 @@
+# mistake: mutated_argument
+import torch
+
+
+def init_parameters():
+    W = torch.zeros(1, requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+    return W, b
+
+
+def hypothesis(x, W, b):
+    x *= W
+    x += b
+    return x

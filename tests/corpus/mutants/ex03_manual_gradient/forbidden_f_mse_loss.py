@@ -1,0 +1,11 @@
+# mistake: forbidden_call
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def mse_gradients(x, y, W, b):
+    W = W.detach().clone().requires_grad_(True)
+    b = b.detach().clone().requires_grad_(True)
+    F.mse_loss(x * W + b, y).backward()
+    return W.grad.detach(), b.grad.detach()

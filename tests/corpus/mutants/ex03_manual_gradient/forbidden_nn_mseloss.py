@@ -1,0 +1,12 @@
+# mistake: forbidden_call
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def mse_gradients(x, y, W, b):
+    W = W.detach().clone().requires_grad_(True)
+    b = b.detach().clone().requires_grad_(True)
+    cost = nn.MSELoss()(x * W + b, y)
+    torch.autograd.backward(cost)
+    return W.grad, b.grad

@@ -1,0 +1,26 @@
+# mistake: forbidden_call
+import torch
+
+
+def gradient_descent_step(x, y, W, b, lr):
+    x, y, W, b = x.detach(), y.detach(), W.detach(), b.detach()
+    m = x.shape[0]
+    error = x * W + b - y
+    dW = 2 / m * (error * x).sum(dim=0)
+    db = 2 / m * error.sum(dim=0)
+    return W - lr * dW, b - lr * db
+
+
+def fit(x, y, lr, epochs):
+    W = torch.zeros(1, dtype=x.dtype)
+    b = torch.zeros(1, dtype=x.dtype)
+    optimizer = torch.optim.SGD([W, b], lr=lr)
+    m = x.shape[0]
+    costs = []
+    for _ in range(epochs):
+        error = x * W + b - y
+        costs.append((error ** 2).mean().item())
+        W.grad = 2 / m * (error * x).sum(dim=0)
+        b.grad = 2 / m * error.sum(dim=0)
+        optimizer.step()
+    return W.clone(), b.clone(), costs

@@ -1,0 +1,24 @@
+# mistake: result_requires_grad
+import torch
+
+
+def gradient_descent_step(x, y, W, b, lr):
+    x, y, W, b = x.detach(), y.detach(), W.detach(), b.detach()
+    m = x.shape[0]
+    error = x * W + b - y
+    dW = 2 / m * (error * x).sum(dim=0)
+    db = 2 / m * error.sum(dim=0)
+    return W - lr * dW, b - lr * db
+
+
+def fit(x, y, lr, epochs):
+    W = torch.zeros(1, dtype=x.dtype, requires_grad=True)   # habit from the autograd lessons
+    b = torch.zeros(1, dtype=x.dtype, requires_grad=True)
+    m = x.shape[0]
+    costs = []
+    for _ in range(epochs):
+        error = x * W + b - y
+        costs.append((error ** 2).mean().item())
+        W = W - lr * 2 / m * (error * x).sum(dim=0)
+        b = b - lr * 2 / m * error.sum(dim=0)
+    return W, b, costs

@@ -1,0 +1,20 @@
+# mistake: wrong_gradient_sign
+import torch
+
+
+def gradient_descent_step(x, y, W, b, lr):
+    m = x.shape[0]
+    error = y - (x * W + b)
+    dW = 2 / m * (error * x).sum(dim=0)
+    db = 2 / m * error.sum(dim=0)
+    return W - lr * dW, b - lr * db
+
+
+def fit(x, y, lr, epochs):
+    W = torch.zeros(1, dtype=x.dtype)
+    b = torch.zeros(1, dtype=x.dtype)
+    costs = []
+    for _ in range(epochs):
+        costs.append(((x * W + b - y) ** 2).mean().item())
+        W, b = gradient_descent_step(x, y, W, b, lr)
+    return W, b, costs
