@@ -84,12 +84,14 @@ class Zygote:
         try:
             socket.send_fds(self._control, [pickle.dumps(request)], [theirs.fileno()])
             reply = self._control.recv(64)
+            if not reply:
+                raise ConnectionError("the zygote closed its socket")
+            return WorkerHandle(pickle.loads(reply), ours)
+        except BaseException:
+            ours.close()
+            raise
         finally:
             theirs.close()
-        if not reply:
-            ours.close()
-            raise ConnectionError("the zygote closed its socket")
-        return WorkerHandle(pickle.loads(reply), ours)
 
     def spawn(self, path: Path, name: str) -> "WorkerHandle":
         """Fork a fresh worker for the module at `path`; relaunch the zygote once if it died."""

@@ -1,6 +1,6 @@
 # exercise: ex02_cost
 # status: failed
-# max_score: 1
+# max_score: 4
 # max_seconds: 20
 import os
 import signal

@@ -1,0 +1,208 @@
+"""Checks for ex07_linear_regression: training with torch.optim.SGD, by hand and with nn.Linear.
+
+Training runs are compared with the reference run (same data, dtype, seed) with a stated
+tolerance. Only the seed-figure check runs the default 2000 updates; every other run is short.
+When a run differs, the mistake is named from the known-mistake variants' runs, or, for loops
+whose step() never sees a gradient, from what the loop spy saw (hints only).
+"""
+
+import torch
+
+from grader import expect
+from grader.checking import check
+from grader.probes.linear_training import frozen_loop_mistake
+from grader.sandbox.codec import ModuleSummary, meta
+
+EXERCISE = "ex07_linear_regression"
+X = torch.tensor([[1.0], [2.0], [3.0]])
+Y = torch.tensor([[4.0], [7.0], [10.0]])
+# Whole training runs: compared with the reference run in the same dtype, with this tolerance.
+RUN_RTOL, RUN_ATOL = 1e-4, 1e-5
+
+
+def _random(rng, n, features, dtype):
+    x = torch.randn(n, features, generator=rng, dtype=dtype)
+    weight = torch.randn(features, 1, generator=rng, dtype=dtype)
+    y = x @ weight + 0.5 + 0.1 * torch.randn(n, 1, generator=rng, dtype=dtype)
+    return x, y
+
+
+def _mistake(learner, function, args, kwargs, got, variants, *views):
+    """Name the mistake of a run that differs from the reference (None when it matches no known one).
+
+    `variants` are the known-mistake runs (asked for before the verdict, so that a release
+    records them). `views` reduce a run to what is compared with them, most complete first
+    (train: the whole run, then only W and b, for a loop that records the right costs but
+    updates once more).
+    """
+    spied = learner.probe("ex07_loop_spy", function, list(args), kwargs, function=function).value
+    mistake = frozen_loop_mistake(spied["steps"])
+    if mistake is None:
+        for view in views:
+            mistake = expect.matching_mistake(view(got), {name: view(value) for name, value in variants.items()},
+                                              RUN_RTOL, RUN_ATOL)
+            if mistake is not None:
+                break
+    return mistake
+
+
+# --- train ---------------------------------------------------------------------------------
+
+def _train(learner, what, args, kwargs=None, dtype=torch.float32):
+    """Call train and require (W, b, costs): plain (1,) tensors and `epochs` floats."""
+    kwargs = kwargs or {}
+    epochs = kwargs.get("epochs", args[3] if len(args) > 3 else 2000)
+    result = learner.call("train", *args, **kwargs)
+    W, b, costs = expect.sequence(result.value, 3, what)
+    for name, value in (("W", W), ("b", b)):
+        expect.tensor(value, f"the {name} returned by {what}")
+        expect.shape(value, (1,), f"the {name} returned by {what}")
+        expect.dtype(value, dtype, f"the {name} returned by {what}")
+        if meta(value).requires_grad:
+            expect.fail(f"the {name} returned by {what} still requires grad", mistake="not_detached")
+    if not isinstance(costs, (list, tuple)):
+        expect.fail(f"the costs returned by {what} are {expect.describe(costs)}, not a list of floats",
+                    hint="Collect the costs in a list: costs.append(cost.item()).")
+    for cost in costs:
+        if isinstance(cost, bool) or not isinstance(cost, (int, float)):
+            expect.fail(f"the costs returned by {what} hold {expect.describe(cost)}, not Python floats",
+                        hint="Append cost.item(), a plain number, once per update.")
+    if len(costs) != epochs:
+        expect.fail(f"{what} returned {len(costs)} costs; with epochs={epochs} there is one per update, {epochs}",
+                    mistake="one_update_too_many" if len(costs) == epochs + 1 else None,
+                    hint=None if len(costs) == epochs + 1 else "Record exactly one cost per update, before the update.",
+                    safe_message=f"{what} did not return one cost per update")
+    return result, (W, b, list(costs))
+
+
+def _show_run(run):
+    W, b, costs = run
+    return f"W = {expect.show(W)}, b = {expect.show(b)}"
+
+
+def _same_train(learner, oracle, what, args, kwargs=None, dtype=torch.float32, variants=True):
+    kwargs = kwargs or {}
+    _, got = _train(learner, what, args, kwargs, dtype)
+    expected = oracle.expected("train", *args, **kwargs)
+    variants = oracle.variants("train", *args, **kwargs) if variants else {}
+    difference = None
+    for i, (g, e) in enumerate(zip(got[2], expected[2])):
+        if not expect.similar(g, e, RUN_RTOL, RUN_ATOL):
+            difference = (f"costs[{i}] is {expect.show(g)} where the reference run has {expect.show(e)}",
+                          "the costs differ from the reference run")
+            break
+    if difference is None and not expect.similar(got[:2], tuple(expected[:2]), RUN_RTOL, RUN_ATOL):
+        difference = (f"it ends at {_show_run(got)} where the reference run ends at {_show_run(expected)}",
+                      "the final W and b differ from the reference run")
+    if difference is not None:
+        mistake = _mistake(learner, "train", args, kwargs, got, variants, tuple, lambda run: tuple(run[:2]))
+        expect.fail(f"{what}: {difference[0]}", mistake=mistake, safe_message=f"{what}: {difference[1]}")
+    return got, expected
+
+
+@check(points=1)
+def test_train_returns_parameters_and_costs(learner):
+    """train returns (W, b, costs): W, b float32 tensors of shape (1,) not requiring grad, one cost per update"""
+    _train(learner, "train(x, y, lr=0.01, epochs=5)", (X, Y, 0.01, 5))
+
+
+@check(points=2, depends=["train_returns_parameters_and_costs"])
+def test_train_trajectory_matches_reference(learner, oracle):
+    """train follows the reference SGD run: every cost recorded before its update, same W and b at the end"""
+    _same_train(learner, oracle, "train(x, y, lr=0.01, epochs=30)", (X, Y, 0.01, 30))
+
+
+@check(points=2, depends=["train_trajectory_matches_reference"])
+def test_train_reproduces_classic_figure(learner, oracle):
+    """with the defaults (lr=0.01, 2000 updates) train reaches the classic W ≈ 2.999, b ≈ 1.002"""
+    # 2000 updates: the mistakes' own runs would cost seconds; the 30-update check above names them.
+    got, _ = _same_train(learner, oracle, "train(x, y) with the default lr and epochs", (X, Y), variants=False)
+    W, b = got[0].item(), got[1].item()
+    if f"{W:.3f}" != "2.999" or f"{b:.3f}" != "1.002":
+        expect.fail(f"train(x, y) ends at W = {W:.4f}, b = {b:.4f}; the classic run prints W: 2.999, b: 1.002",
+                    hint="Check the defaults: lr=0.01 and epochs=2000.")
+
+
+@check(points=2, visibility="hidden", depends=["train_trajectory_matches_reference"])
+def test_train_random_float64(learner, oracle, rng):
+    """train matches the reference on random data, in float32 and float64 (dtype kept)"""
+    for n, dtype, lr, epochs in ((5, torch.float64, 0.05, 20), (9, torch.float32, 0.02, 15)):
+        x, y = _random(rng, n, 1, dtype)
+        _same_train(learner, oracle, f"train on random {dtype} data", (x, y), {"lr": lr, "epochs": epochs}, dtype)
+
+
+# --- train_model ---------------------------------------------------------------------------
+
+def _params(model):
+    return {"weight": model.parameters.get("weight"), "bias": model.parameters.get("bias")}
+
+
+def _train_model(learner, what, args, kwargs=None, features=1):
+    result = learner.call("train_model", *args, **(kwargs or {}))
+    model = result.value
+    if not isinstance(model, ModuleSummary):
+        expect.fail(f"{what} returned {expect.describe(model)}, not a model",
+                    hint="Return the trained nn.Linear itself.")
+    if model.type_name != "Linear":
+        expect.fail(f"{what} returned a {model.type_name} module; expected the nn.Linear itself",
+                    hint="Build nn.Linear(x.shape[1], 1) and return it (not wrapped in another module).")
+    params = _params(model)
+    for name, shape in (("weight", (1, features)), ("bias", (1,))):
+        if not isinstance(params[name], torch.Tensor):
+            expect.fail(f"the Linear returned by {what} has no {name}", hint="Keep bias=True (the default).")
+        expect.shape(params[name], shape, f"the {name} of the Linear returned by {what}")
+    return params
+
+
+def _same_model(learner, oracle, what, args, kwargs=None, features=1, initial=False):
+    kwargs = kwargs or {}
+    got = _train_model(learner, what, args, kwargs, features)
+    expected = _params(oracle.expected("train_model", *args, **kwargs))
+    variants = {name: _params(value) for name, value in oracle.variants("train_model", *args, **kwargs).items()}
+    if expect.similar(got, expected, RUN_RTOL, RUN_ATOL):
+        return
+    shown = (f"weight = {expect.show(got['weight'])}, bias = {expect.show(got['bias'])} where the reference "
+             f"has weight = {expect.show(expected['weight'])}, bias = {expect.show(expected['bias'])}")
+    if initial:
+        mistake = expect.matching_mistake(got, variants, RUN_RTOL, RUN_ATOL) or "seed_not_set"
+    else:
+        mistake = _mistake(learner, "train_model", args, kwargs, got, variants, lambda params: params)
+    expect.fail(f"{what}: {shown}", mistake=mistake, safe_message=f"{what}: the weights differ from the reference")
+
+
+@check(points=1)
+def test_model_is_linear(learner):
+    """train_model returns the nn.Linear it trained, with weight (1, in_features) and bias (1,)"""
+    _train_model(learner, "train_model(x, y, lr=0.01, epochs=2)", (X, Y, 0.01, 2))
+
+
+@check(points=1, depends=["model_is_linear"])
+def test_model_initial_weights_follow_seed(learner, oracle):
+    """with epochs=0, train_model returns nn.Linear's starting weights after torch.manual_seed(seed)"""
+    for seed in (1, 7):
+        _same_model(learner, oracle, f"train_model(x, y, epochs=0, seed={seed})", (X, Y), {"epochs": 0, "seed": seed},
+                    initial=True)
+
+
+@check(points=2, depends=["model_initial_weights_follow_seed"])
+def test_model_training_matches_reference(learner, oracle):
+    """train_model's weights after 30 SGD updates match the reference run with the same seed"""
+    _same_model(learner, oracle, "train_model(x, y, lr=0.01, epochs=30, seed=1)", (X, Y, 0.01, 30, 1))
+
+
+@check(points=2, visibility="hidden", depends=["model_training_matches_reference"])
+def test_model_random_runs(learner, oracle, rng):
+    """train_model matches the reference on random data with several features and other seeds"""
+    for n, features, seed, lr, epochs in ((6, 3, 5, 0.05, 25), (4, 1, 11, 0.1, 10)):
+        x, y = _random(rng, n, features, torch.float32)
+        _same_model(learner, oracle, f"train_model on random data with {features} feature(s)", (x, y),
+                    {"lr": lr, "epochs": epochs, "seed": seed}, features)
+
+
+@check(points=1, visibility="hidden", depends=["train_returns_parameters_and_costs", "model_is_linear"])
+def test_arguments_unchanged(learner):
+    """train and train_model leave x and y unchanged"""
+    for function in ("train", "train_model"):
+        x, y = X.clone(), Y.clone()
+        result = learner.call(function, x, y, 0.01, 3)
+        expect.unchanged(result, (x, y), ("x", "y"), f"{function}()")

@@ -1,0 +1,30 @@
+# mistake: tolerance_checked_late
+import torch
+
+
+def autograd_gradients(x, y, W, b):
+    W = W.detach().clone().requires_grad_(True)
+    b = b.detach().clone().requires_grad_(True)
+    cost = ((x * W + b - y) ** 2).mean()
+    cost.backward()
+    return W.grad, b.grad
+
+
+def fit_autograd(x, y, W0, b0, lr, epochs, tol=5e-5):
+    W = W0.clone().requires_grad_(True)
+    b = b0.clone().requires_grad_(True)
+    losses, ws, bs = [], [], []
+    for epoch in range(epochs):
+        loss = ((x * W + b - y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            W -= lr * W.grad
+            b -= lr * b.grad
+        W.grad.zero_()
+        b.grad.zero_()
+        losses.append(loss.item())
+        ws.append(W.item())
+        bs.append(b.item())
+        if loss.item() < tol:
+            break
+    return {"W": W.detach(), "b": b.detach(), "losses": losses, "ws": ws, "bs": bs}

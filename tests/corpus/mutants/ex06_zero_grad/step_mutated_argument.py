@@ -1,0 +1,24 @@
+# mistake: mutated_argument
+import torch
+
+
+def accumulated_gradients(w0, steps):
+    w = torch.tensor(w0, requires_grad=True)
+    grads = []
+    for _ in range(steps):
+        z = 3 * w + 1
+        z.backward()
+        grads.append(w.grad.item())
+    return grads
+
+
+
+def train_step(W, b, optimizer, x, y):
+    optimizer.zero_grad()
+    prediction = x  # not a copy: the in-place operations below change x itself
+    prediction *= W
+    prediction += b
+    cost = ((prediction - y) ** 2).mean()
+    cost.backward()
+    optimizer.step()
+    return cost.item()
