@@ -69,6 +69,9 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
                              oracle or LiveOracle(), seed)
     plugin = GradingPlugin(session, follow_dependencies)
     check_files = [kit.check_file(e.id) for e in exercises if kit.check_file(e.id).exists()]
+    import torch
+
+    torch.set_num_threads(1)  # tiny reference runs; a second OpenMP thread only spins on a busy machine
     _warm_optimizers()  # overlaps with the zygote's own warm-up, which the first check waits for
     try:
         if check_files:
