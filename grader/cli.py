@@ -106,3 +106,48 @@ def stubs(check_only: bool) -> None:
         sys.exit(1 if stale else 0)
     for path in generator.generate(kit.SOLUTIONS_DIR, exercises_dir):
         click.echo(f"wrote {path.relative_to(kit.KIT_ROOT)}")
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace OUT if it exists and is not empty.")
+def release(out: Path, force: bool) -> None:
+    """Write a student kit to OUT: stubs, public checks, recorded references, no solutions (instructors)."""
+    from grader.release import ReleaseError, build
+
+    try:
+        summary = build(out, force=force)
+    except ReleaseError as exc:
+        click.echo(f"grade: {exc}", err=True)
+        sys.exit(exc.status)
+    click.echo(f"wrote the student kit to {summary.out}: {summary.exercises} exercises, "
+               f"{summary.public_checks} public checks ({summary.hidden_removed} hidden checks left out), "
+               f"{summary.answers} recorded reference answers")
+    for exercise_id in summary.without_checks:
+        click.echo(f"note: {exercise_id} has no checks yet; its stub ships without them")
+
+
+@main.group("nbgrader")
+def nbgrader_group() -> None:
+    """Build an nbgrader course whose test cells run the kit's checks (instructors)."""
+
+
+@nbgrader_group.command("build")
+@click.argument("course_dir", type=click.Path(path_type=Path))
+@click.argument("exercise", nargs=-1)
+@click.option("--course-id", default="torch-exercise-kit", show_default=True, help="nbgrader's course id.")
+@click.option("--timeout", type=click.IntRange(min=5), default=60, show_default=True,
+              help="Seconds a notebook cell may run at autograde before nbgrader interrupts it.")
+@click.option("--force", is_flag=True, help="Overwrite the config and source notebooks written by an earlier build.")
+def nbgrader_build(course_dir: Path, exercise: tuple[str, ...], course_id: str, timeout: int, force: bool) -> None:
+    """Write nbgrader_config.py and source/<exercise>/<exercise>.ipynb for EXERCISE(s) (all by default)."""
+    from grader.nbgrader_build import BuildError, build
+
+    selected = [e for e in _select(exercise) if exercise or kit.check_file(e.id).exists()]
+    try:
+        written = build(course_dir, selected, course_id=course_id, timeout=timeout, force=force)
+    except BuildError as exc:
+        usage_error(str(exc))
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"next: cd {course_dir} && nbgrader generate_assignment {selected[0].id}")

@@ -34,7 +34,7 @@ class GradingSession:
             exercise = self.exercises[exercise_id]
             self.modules[exercise_id] = LearnerModule(
                 zygote=self.zygote, path=self.learner_dir / exercise.filename, name=exercise_id,
-                budget=exercise.budget, call_timeout=exercise.call_timeout)
+                budget=exercise.budget, call_timeout=exercise.call_timeout, monitor=bool(exercise.forbidden))
         return self.modules[exercise_id]
 
     def close(self) -> None:

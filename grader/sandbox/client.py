@@ -126,14 +126,22 @@ class WorkerHandle:
     sock: socket.socket
     alive: bool = True
 
-    def request(self, message: dict, timeout: float) -> dict:
-        """Send a request and wait at most `timeout` seconds for the decoded reply."""
+    def send(self, message: dict) -> bool:
+        """Send a request; False when the worker is already gone."""
+        try:
+            self.sock.settimeout(None)
+            send_frame(self.sock, pickle.dumps(message))
+            return True
+        except OSError:
+            self.kill()
+            return False
+
+    def receive(self, deadline: float) -> dict:
+        """Wait until `deadline` (time.monotonic) for the decoded reply; kill the worker if it is late."""
         from grader.sandbox import codec
 
-        self.sock.settimeout(max(timeout, 0.001))
         try:
-            send_frame(self.sock, pickle.dumps(message))
-            payload = recv_frame(self.sock)
+            payload = recv_frame(self.sock, deadline=deadline)
         except socket.timeout:
             self.kill()
             return {"status": "timeout"}
@@ -145,6 +153,11 @@ class WorkerHandle:
         except Exception as exc:  # noqa: BLE001 - a forged or corrupt reply
             self.kill()
             return {"status": "unreadable", "message": f"the reply could not be read ({type(exc).__name__})"}
+
+    def request(self, message: dict, timeout: float) -> dict:
+        """Send a request and wait at most `timeout` seconds for the decoded reply."""
+        deadline = time.monotonic() + max(timeout, 0.001)
+        return self.receive(deadline) if self.send(message) else {"status": "crashed"}
 
     def kill(self) -> None:
         """SIGKILL the worker and close its socket."""
@@ -167,9 +180,12 @@ class CallResult:
     calls: frozenset[str]
     output: str
     seconds: float
+    monitored: bool = True
 
     def used(self, *patterns: str) -> list[str]:
         """Names of recorded torch calls that match any pattern (`mse_loss`, `binary_cross_entropy*`)."""
+        if not self.monitored:
+            raise RuntimeError("torch calls were not recorded: the exercise has no `forbidden` list in its metadata")
         found = []
         for name in sorted(self.calls):
             bare = name.strip("_").removeprefix("special_")
@@ -189,6 +205,7 @@ class LearnerModule:
     name: str
     budget: float
     call_timeout: float
+    monitor: bool = True
     spent: float = 0.0
     _worker: WorkerHandle | None = None
     _load_failure: ModuleUnavailable | None = None
@@ -242,22 +259,41 @@ class LearnerModule:
         """Run trusted probe `probe` in the worker against the module; `function` names what it exercises."""
         return self._request("probe", probe, function, args, kwargs)
 
-    def _request(self, op: str, target: str, function: str, args: tuple, kwargs: dict) -> CallResult:
-        from grader.sandbox import codec
+    def submit(self, name: str, *args: Any, **kwargs: Any) -> "PendingCall":
+        """Start a learner call and return at once (the trusted side can compute meanwhile)."""
+        return self._start("call", name, name, args, kwargs)
 
+    def _request(self, op: str, target: str, function: str, args: tuple, kwargs: dict) -> CallResult:
+        return self._start(op, target, function, args, kwargs).result()
+
+    def _start(self, op: str, target: str, function: str, args: tuple, kwargs: dict) -> "PendingCall":
         if function in self._hung:
             raise LearnerTimeout(f"{function}() did not finish in an earlier check, so this one was not run")
         worker = self.ensure_loaded()
         timeout = min(self.remaining(), self.call_timeout)
         if timeout <= 0:
             raise LearnerTimeout(f"{self.filename} used up its time budget of {self.budget:g} s before this check")
-        reply = self._timed(worker, {"op": op, "name": target, "args": args, "kwargs": kwargs}, timeout)
+        request = {"op": op, "name": target, "args": args, "kwargs": kwargs, "monitor": self.monitor}
+        started = time.monotonic()
+        sent = worker.send(request)
+        return PendingCall(self, worker, function, started, started + timeout, sent)
+
+    def _finish(self, pending: "PendingCall") -> CallResult:
+        from grader.sandbox import codec
+
+        worker, function = pending.worker, pending.function
+        try:
+            reply = worker.receive(pending.deadline) if pending.sent else {"status": "crashed"}
+        finally:
+            self.spent += time.monotonic() - pending.started
+        timeout = pending.deadline - pending.started
         status = reply["status"]
         if status == "ok":
             return CallResult(
                 value=codec.decode(reply["value"]), args=codec.decode(reply["args"]),
                 kwargs=codec.decode(reply["kwargs"]), calls=frozenset(reply.get("calls", ())),
                 output=str(reply.get("output", "")), seconds=float(reply.get("seconds", 0.0)),
+                monitored=self.monitor,
             )
         self._worker = None if not worker.alive else worker
         if status == "timeout":
@@ -279,6 +315,21 @@ class LearnerModule:
         if self._worker is not None:
             self._worker.kill()
             self._worker = None
+
+
+@dataclass
+class PendingCall:
+    """A learner call in flight; `result()` waits for it (within its deadline)."""
+
+    module: LearnerModule
+    worker: WorkerHandle
+    function: str
+    started: float
+    deadline: float
+    sent: bool
+
+    def result(self) -> CallResult:
+        return self.module._finish(self)
 
 
 def _describe(reply: dict) -> str:

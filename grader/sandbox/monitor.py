@@ -19,11 +19,12 @@ _AUTOGRAD_FILES = (
 class CallRecorder(TorchFunctionMode):
     """Sees every torch function call (F.mse_loss, nn.MSELoss(), Tensor.backward, torch.special...)."""
 
-    def __init__(self) -> None:
+    def __init__(self, boundary: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self.names: set[str] = set()
         self.used_optim = False
         self.used_autograd = False
+        self._boundary = boundary
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         name = getattr(func, "__name__", None)
@@ -34,8 +35,12 @@ class CallRecorder(TorchFunctionMode):
         return func(*args, **(kwargs or {}))
 
     def _scan_stack(self, frame) -> None:
+        """Look for torch.optim / torch.autograd frames between the op and the learner's own code."""
+        boundary = self._boundary
         while frame is not None:
             filename = frame.f_code.co_filename
+            if filename in boundary:
+                return
             if filename.startswith(_OPTIM_DIR):
                 self.used_optim = True
             elif filename in _AUTOGRAD_FILES:

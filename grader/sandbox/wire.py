@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import struct
+import time
 
 _HEADER = struct.Struct("!Q")
 MAX_FRAME = 256 * 1024 * 1024
@@ -18,9 +19,11 @@ def send_frame(sock: socket.socket, payload: bytes) -> None:
     sock.sendall(_HEADER.pack(len(payload)) + payload)
 
 
-def _recv_exact(sock: socket.socket, size: int) -> bytes:
+def _recv_exact(sock: socket.socket, size: int, deadline: float | None) -> bytes:
     chunks = bytearray()
     while len(chunks) < size:
+        if deadline is not None:
+            sock.settimeout(max(deadline - time.monotonic(), 0.001))
         chunk = sock.recv(min(size - len(chunks), 1 << 20))
         if not chunk:
             raise ChannelClosed()
@@ -28,9 +31,9 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
     return bytes(chunks)
 
 
-def recv_frame(sock: socket.socket, limit: int = MAX_FRAME) -> bytes:
-    """Receive one frame; refuse frames larger than `limit` bytes."""
-    (size,) = _HEADER.unpack(_recv_exact(sock, _HEADER.size))
+def recv_frame(sock: socket.socket, limit: int = MAX_FRAME, deadline: float | None = None) -> bytes:
+    """Receive one frame by `deadline` (time.monotonic), else socket.timeout; refuse frames over `limit`."""
+    (size,) = _HEADER.unpack(_recv_exact(sock, _HEADER.size, deadline))
     if size > limit:
         raise ChannelClosed(f"frame of {size} bytes is over the limit")
-    return _recv_exact(sock, size)
+    return _recv_exact(sock, size, deadline)

@@ -1,0 +1,313 @@
+"""`grade release OUT`: a self-contained student kit with stubs, public checks and recorded references.
+
+What ships: `exercises/` (stubs generated from the solutions), the grader package without
+`grader/mistakes/` and with every hidden check cut out of the check modules, the public
+checks' reference answers recorded in `grader/recorded/oracle.pt`, a pyproject and a README.
+What never ships: `solutions/`, mistake variants, hidden checks, compiled files.
+The answers are recorded by running the stripped checks (exactly those that ship) against the
+reference solutions in a staging copy, in a subprocess, so the release proves its checks work.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import kit, stubs
+
+RECORDED = Path("grader") / "recorded" / "oracle.pt"
+_NEVER_COPIED = ("__pycache__", "*.pyc", "*.pyo", "*.egg-info", ".pytest_cache")
+_INSTRUCTOR_ONLY = ("mistakes", "recorded")  # top-level folders of grader/ that a release leaves out
+
+
+class ReleaseError(Exception):
+    """The release cannot be made; `status` is the exit status (2 usage, 1 the solutions fail)."""
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class ReleaseSummary:
+    """What `build` wrote, for the command's closing lines."""
+
+    out: Path
+    exercises: int
+    public_checks: int
+    hidden_removed: int
+    answers: int
+    without_checks: list[str] = field(default_factory=list)
+
+
+# stripping hidden checks ----------------------------------------------------------------------
+def _visibility(function: ast.FunctionDef, filename: str) -> str | None:
+    """'public'/'hidden' for a @check-decorated function, None for anything else."""
+    for decorator in function.decorator_list:
+        if not isinstance(decorator, ast.Call):
+            continue
+        target = decorator.func
+        name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", None)
+        if name != "check":
+            continue
+        for keyword in decorator.keywords:
+            if keyword.arg == "visibility":
+                if not isinstance(keyword.value, ast.Constant) or not isinstance(keyword.value.value, str):
+                    raise ReleaseError(f"{filename}:{function.lineno}: write visibility= as a string literal "
+                                       f"in {function.name} so the release can tell hidden checks apart")
+                return keyword.value.value
+        return "public"
+    return None
+
+
+def _start(node: ast.stmt, lines: list[str]) -> int:
+    """0-based first line of a statement, with its decorators and the comment block right above it."""
+    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) - 1
+    while first > 0 and lines[first - 1].lstrip().startswith("#"):
+        first -= 1
+    return first
+
+
+def _defined_name(node: ast.stmt) -> str | None:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+    if len(targets) == 1 and isinstance(targets[0], ast.Name):
+        return targets[0].id
+    return None
+
+
+def _names_used(nodes: list[ast.stmt]) -> set[str]:
+    return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def strip_hidden(source: str, filename: str) -> tuple[str, list[str]]:
+    """(source without its hidden checks, their names); helpers only they used go too, the rest is kept byte for byte."""
+    tree = ast.parse(source, filename)
+    lines = source.splitlines(keepends=True)
+    hidden = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+              and _visibility(node, filename) == "hidden"]
+    removed = list(hidden)
+    only_hidden = _names_used(hidden)
+    while True:  # module-level helpers and constants that nothing left uses (hidden inputs live there)
+        kept = [node for node in tree.body if node not in removed]
+        orphans = [node for node in kept if _defined_name(node) in only_hidden
+                   and _defined_name(node) not in _names_used([other for other in kept if other is not node])]
+        if not orphans:
+            break
+        removed.extend(orphans)
+        only_hidden |= _names_used(orphans)
+    drop: set[int] = set()
+    for node in removed:
+        first = _start(node, lines)
+        while first > 0 and not lines[first - 1].strip():
+            first -= 1  # the blank lines that separated it from what came before
+        drop.update(range(first, node.end_lineno))
+    text = "".join(line for index, line in enumerate(lines) if index not in drop)
+    if text and not text.endswith("\n"):
+        text += "\n"
+    ast.parse(text, filename)  # must still be a valid module
+    return text, [node.name for node in hidden]
+
+
+# writing the kit ------------------------------------------------------------------------------
+def _ignore(root: Path):
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = set(shutil.ignore_patterns(*_NEVER_COPIED)(folder, names))
+        if Path(folder).resolve() == root.resolve():
+            skipped.update(name for name in names if name in _INSTRUCTOR_ONLY)
+        return skipped
+    return ignore
+
+
+def _pyproject() -> str:
+    """The student kit's pyproject: console script `grade`, runtime dependencies, the grader package only."""
+    instructor = tomllib.loads((kit.KIT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    project = instructor.get("project", {})
+    data = instructor.get("tool", {}).get("setuptools", {}).get("package-data", {}).get("grader", [])
+    data = sorted(set(data) | {"exercises.toml", "checks/pytest.ini", "recorded/*"})
+    return "\n".join([
+        "[build-system]",
+        'requires = ["setuptools>=68"]',
+        'build-backend = "setuptools.build_meta"',
+        "",
+        "[project]",
+        'name = "torch-exercise-kit-student"',
+        f'version = "{project.get("version", "0.1.0")}"',
+        'description = "PyTorch exercises with a `grade` command that checks your work and names your mistakes."',
+        'readme = "README.md"',
+        f'requires-python = "{project.get("requires-python", ">=3.11")}"',
+        'dependencies = ["torch>=2.1", "numpy", "click", "pytest"]',
+        "",
+        "[project.scripts]",
+        'grade = "grader.cli:main"',
+        "",
+        "[tool.setuptools.packages.find]",
+        'include = ["grader*"]',
+        "",
+        "[tool.setuptools.package-data]",
+        "grader = [" + ", ".join(json.dumps(p) for p in data) + "]",
+        "",
+    ])
+
+
+def _readme(exercises: list[str]) -> str:
+    listed = "\n".join(f"- `exercises/{name}.py`" for name in exercises)
+    return f"""# PyTorch exercises
+
+Each file in `exercises/` is one exercise: read its docstring, then replace every
+`raise NotImplementedError(...)` (marked `TODO`) with your code. The `grade` command checks
+your work and explains every failure.
+
+## Set up
+
+```
+python -m venv .venv && . .venv/bin/activate     # Windows: .venv\\Scripts\\activate
+pip install -e .
+```
+
+## Work
+
+```
+grade list              # the exercises, their titles and points
+grade run               # check every exercise (run it in this folder)
+grade run ex02          # check one exercise (ex02_cost, ex02, 2 and cost all work)
+grade hint ex02         # hints, from gentle to specific
+grade run --json        # the report as JSON
+```
+
+`grade run` exits with 0 when every check passed and 1 otherwise.
+
+## What `grade run` checks here
+
+Only the **public** checks run on your computer. **Hidden checks run when your work is
+graded**: they try more inputs (other sizes, float64, random batches), so a solution that
+only fits the public examples can still lose points. Write what the docstring asks, not what
+the public checks happen to test.
+
+Randomised checks replay only with the default seed here; with another `--seed` they are
+reported as not judged.
+
+## Exercises
+
+{listed}
+"""
+
+
+def _guard_out(out: Path, force: bool) -> None:
+    resolved = out.resolve()
+    if resolved == kit.KIT_ROOT or resolved in kit.KIT_ROOT.parents or kit.GRADER_DIR in resolved.parents \
+            or resolved.name in ("solutions", "exercises") and resolved.parent == kit.KIT_ROOT:
+        raise ReleaseError(f"refusing to write a release to {out}: it holds the kit itself")
+    if out.exists() and not out.is_dir():
+        raise ReleaseError(f"{out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise ReleaseError(f"{out} exists and is not empty (use --force to replace it)")
+
+
+def build(out: Path, *, force: bool = False) -> ReleaseSummary:
+    """Write the student kit to `out`; nothing is left in `out` unless the whole release succeeded."""
+    out = Path(out)
+    solutions = stubs.solution_files(kit.SOLUTIONS_DIR) if kit.SOLUTIONS_DIR.is_dir() else []
+    if not solutions:
+        raise ReleaseError(f"no reference solutions in {kit.SOLUTIONS_DIR}: `grade release` runs in the instructor kit")
+    _guard_out(out, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        staged = work / "kit"
+        shutil.copytree(kit.GRADER_DIR, staged / "grader", ignore=_ignore(kit.GRADER_DIR))
+        hidden_removed = 0
+        for module in sorted((staged / "grader" / "checks").glob("check_*.py")):
+            text, hidden = strip_hidden(module.read_text(encoding="utf-8"), f"grader/checks/{module.name}")
+            module.write_text(text, encoding="utf-8")
+            hidden_removed += len(hidden)
+        (staged / "exercises").mkdir()
+        for solution in solutions:
+            source = solution.read_text(encoding="utf-8")
+            (staged / "exercises" / solution.name).write_text(stubs.stub_source(source, solution.name), encoding="utf-8")
+        (staged / "pyproject.toml").write_text(_pyproject(), encoding="utf-8")
+        (staged / "README.md").write_text(_readme([s.stem for s in solutions]), encoding="utf-8")
+        recorded = _record(staged / "grader", solutions, work / "staging")
+        (staged / RECORDED).parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(recorded["path"], staged / RECORDED)
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(staged, out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return ReleaseSummary(out, len(solutions), recorded["checks"], hidden_removed, recorded["answers"],
+                          recorded["without_checks"])
+
+
+def _record(grader_dir: Path, solutions: list[Path], staging: Path) -> dict:
+    """Run the released checks on the reference solutions in a staging copy; return where the answers went."""
+    shutil.copytree(grader_dir, staging / "grader")
+    shutil.copytree(kit.GRADER_DIR / "mistakes", staging / "grader" / "mistakes", ignore=_ignore(kit.GRADER_DIR))
+    (staging / "solutions").mkdir()
+    shutil.copy(kit.SOLUTIONS_DIR / "__init__.py", staging / "solutions" / "__init__.py")
+    for solution in solutions:
+        shutil.copy(solution, staging / "solutions" / solution.name)
+    target = staging / "oracle.pt"
+    env = dict(os.environ, PYTHONPATH=str(staging), PYTHONDONTWRITEBYTECODE="1")
+    process = subprocess.run([sys.executable, "-m", "grader.release", "--record", str(target)], cwd=staging,
+                             env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=3600)
+    try:
+        outcome = json.loads(process.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        detail = (process.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ReleaseError(f"recording the reference answers failed: {detail}", status=1) from None
+    if not outcome.get("ok"):
+        problems = "\n".join(f"  {line}" for line in outcome.get("problems", []))
+        raise ReleaseError("the reference solutions must pass every public check before a release; they did not:\n"
+                           + problems, status=1)
+    outcome["path"] = target
+    return outcome
+
+
+# the recording subprocess (runs inside the staging copy) ----------------------------------------
+def _record_main(target: Path) -> dict:
+    from grader.sandbox.client import Zygote
+
+    zygote = Zygote.start()
+    try:
+        from grader import metadata
+        from grader.checking import spec_of
+        from grader.recorded_oracle import RecordingOracle
+        from grader.runner import run
+
+        catalog = metadata.load()
+        chosen = [e for e in catalog.exercises if kit.check_file(e.id).exists()]
+        oracle = RecordingOracle()
+        report = run(chosen, kit.SOLUTIONS_DIR, zygote=zygote, oracle=oracle, hidden_included=False)
+    finally:
+        zygote.close()
+    problems = [f"{e.id}: {c.id}: {c.status}: {c.message}" for e in report.exercises for c in e.checks
+                if c.status != "passed"]
+    problems += [f"{e.id}: {e.message}" for e in report.exercises if e.status in ("error", "timeout")]
+    problems += [f"internal error: {text}" for text in getattr(report, "internal_errors", [])]
+    for name, module in sorted(sys.modules.items()):
+        if name.startswith("grader.checks.check_"):
+            for attribute in vars(module).values():
+                spec = spec_of(attribute) if callable(attribute) else None
+                if spec is not None and spec.visibility == "hidden":
+                    problems.append(f"{name}: hidden check {spec.id} survived stripping (is it defined at module level?)")
+    if problems:
+        return {"ok": False, "problems": problems}
+    oracle.save(target)
+    return {"ok": True, "answers": len(oracle.answers), "checks": sum(len(e.checks) for e in report.exercises),
+            "without_checks": [e.id for e in catalog.exercises if e not in chosen]}
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] != ["--record"] or len(sys.argv) != 3:
+        sys.exit("usage: python -m grader.release --record TARGET (used by `grade release`)")
+    print(json.dumps(_record_main(Path(sys.argv[2]))))
