@@ -34,7 +34,24 @@ def _select(names: tuple[str, ...]) -> list[metadata.Exercise]:
         usage_error(f"unknown exercise {exc.args[0]!r} (see `grade list`)")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class KitGroup(click.Group):
+    """A click group whose usage errors are one line on stderr with exit status 2 (grade-cli.md)."""
+
+    def main(self, args=None, prog_name=None, **extra):
+        extra.pop("standalone_mode", None)
+        try:
+            return super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help())
+            sys.exit(0)
+        except click.ClickException as exc:
+            usage_error(" ".join(exc.format_message().split()))
+        except click.Abort:
+            click.echo("grade: interrupted", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=KitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Auto-graded PyTorch exercises: edit exercises/*.py, then run `grade run`."""
 
@@ -65,7 +82,7 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
                             hidden_included=hidden_included)
     except SandboxUnavailable as exc:
         click.echo(f"grade: {exc}", err=True)
-        sys.exit(3)
+        sys.exit(1)
     finally:
         zygote.close()
     if as_json:

@@ -35,6 +35,8 @@ class GradingPlugin:
     def pytest_runtest_setup(self, item) -> None:
         spec: CheckSpec = spec_of(item.function)
         exercise = item.module.EXERCISE
+        if exercise in self.session.modules:
+            self.session.modules[exercise].last_output = ""
         if exercise in self.load_status:
             self._pending[item.nodeid] = self._result(spec, "skipped", "the module could not be loaded")
             pytest.skip("module not loaded")
@@ -87,6 +89,15 @@ class GradingPlugin:
                 return f'"{result.description}"'
         return check_id
 
+    def _printed(self, exercise: str) -> str:
+        """The last lines the learner's code printed during this check's last call (short)."""
+        module = self.session.modules.get(exercise)
+        text = (module.last_output if module is not None else "").strip()
+        if not text:
+            return ""
+        lines = text.splitlines()[-3:]
+        return " | ".join(line[:100] for line in lines)
+
     @staticmethod
     def _result(spec: CheckSpec, status: str, message: str | None = None, hint: str | None = None,
                 mistake: str | None = None) -> CheckResult:
@@ -103,8 +114,9 @@ class GradingPlugin:
             return self._result(spec, "skipped", str(exc.msg) if hasattr(exc, "msg") else None)
         if isinstance(exc, CheckOutcome):
             message = exc.message
-            if hidden and exc.status == "failed":
-                message = exc.safe_message or message
+            if hidden and exc.status in ("failed", "error"):
+                # a hidden check shows no inputs and no expected values: only what is known to be safe
+                message = exc.safe_message or f"this hidden check did not pass: {spec.description}"
             result = self._result(spec, exc.status, message, exc.hint, exc.mistake)
         elif isinstance(exc, AssertionError):
             message = str(exc).strip() or None
@@ -116,6 +128,10 @@ class GradingPlugin:
                                   "This is a problem in the grader, not in your code; please report it.")
             result.mistake = None
             self.session.internal_errors.append(f"{spec.id}: {type(exc).__name__}: {exc}")
+        if result.status in ("failed", "error") and not hidden:
+            printed = self._printed(item.module.EXERCISE)
+            if printed:
+                result.message = (result.message or "") + f"\nyour code printed: {printed}"
         if result.status in ("failed", "error") and "rng" in getattr(item, "fixturenames", ()):
             exercise = item.module.EXERCISE
             result.message = (result.message or "") + (

@@ -52,8 +52,15 @@ class Report:
             "schema": SCHEMA,
             "score": self.score,
             "max_score": self.max_score,
-            "exercises": [asdict(exercise) for exercise in self.exercises],
+            "exercises": [_exercise_json(exercise) for exercise in self.exercises],
         }
+
+
+def _exercise_json(exercise: ExerciseResult) -> dict:
+    """grade-cli.md's fields only (the load message also stands in the first check's message)."""
+    data = asdict(exercise)
+    data.pop("message")
+    return data
 
 
 def exercise_status(checks: list[CheckResult], load_status: str | None) -> str:

@@ -97,3 +97,25 @@ def test_printed_fake_report_does_not_reach_stdout(tmp_path):
     report = json.loads(done.stdout)
     assert report["score"] < report["max_score"]
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize("args", [["run", "2", "--seed", "abc"], ["run", "2", "--bogus"], ["hint"], ["hint", "2", "3"]])
+def test_click_usage_errors_are_one_line(runner, args):
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("grade: ") and result.stderr.count("\n") == 1
+
+
+def test_help_goes_to_stdout(runner):
+    result = runner.invoke(main, ["run", "--help"])
+    assert result.exit_code == 0 and "--dir" in result.stdout and result.stderr == ""
+
+
+def test_learner_prints_are_shown_under_a_failed_public_check(runner, tmp_path):
+    (tmp_path / "ex02_cost.py").write_text(
+        "def sum_squared_error(p, t):\n    print('debug: shape', tuple(p.shape))\n    return ((t - p) ** 2).mean()\n\n"
+        "def mse(p, t):\n    return ((t - p) ** 2).mean()\n")
+    result = runner.invoke(main, ["run", "ex02", "--dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "your code printed: debug: shape (3, 1)" in result.stdout

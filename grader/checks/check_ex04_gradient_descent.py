@@ -178,7 +178,7 @@ def test_fit_returns_w_b_costs(learner):
 
 @check(points=2, depends=["fit_returns_w_b_costs"])
 def test_fit_performs_epochs_updates(learner, oracle):
-    """fit starts from W = b = 0 and makes exactly `epochs` updates (C7)"""
+    """fit starts from W = b = 0 and makes exactly `epochs` updates (not epochs + 1)"""
     for epochs in (1, 20):
         _, W, b, costs = _fit(learner, X, Y, LR, epochs)
         call = _fit_call(X, Y, LR, epochs)
@@ -189,7 +189,7 @@ def test_fit_performs_epochs_updates(learner, oracle):
 
 @check(points=1, depends=["fit_performs_epochs_updates"])
 def test_fit_costs_before_update(learner, oracle):
-    """costs[i] is the cost before update i (C8), so costs[0] is the cost of W = b = 0"""
+    """costs[i] is the cost before update i, so costs[0] is the cost of W = b = 0"""
     epochs = 20
     _, _, _, costs = _fit(learner, X, Y, LR, epochs)
     _compare_costs(costs, oracle.expected("fit", X, Y, LR, epochs), oracle.variants("fit", X, Y, LR, epochs),

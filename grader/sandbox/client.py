@@ -210,6 +210,7 @@ class LearnerModule:
     _worker: WorkerHandle | None = None
     _load_failure: ModuleUnavailable | None = None
     _hung: set[str] = field(default_factory=set)
+    last_output: str = ""
 
     @property
     def filename(self) -> str:
@@ -286,6 +287,7 @@ class LearnerModule:
             reply = worker.receive(pending.deadline) if pending.sent else {"status": "crashed"}
         finally:
             self.spent += time.monotonic() - pending.started
+        self.last_output = str(reply.get("output", "") or "")
         timeout = pending.deadline - pending.started
         status = reply["status"]
         if status == "ok":
@@ -309,7 +311,9 @@ class LearnerModule:
         if status == "crashed":
             raise LearnerError(f"the process running {function}() stopped abruptly (it called os._exit, "
                                "was killed, or ran out of memory)")
-        raise LearnerError(f"{function}() {_describe(reply)}", hint=_hint_for(reply))
+        where = f" (at {reply['where']})" if reply.get("where") else ""
+        raise LearnerError(f"{function}() {_describe(reply)}", hint=_hint_for(reply),
+                           safe_message=f"{function}() raised {reply.get('type', 'an error')}{where}")
 
     def close(self) -> None:
         if self._worker is not None:
