@@ -139,6 +139,23 @@ def close(got: Any, expected: Any, what: str, *, variants: Mapping[str, Any] | N
          mistake=mistake, safe_message=f"{what} returned {hidden_detail}")
 
 
+def close_all(cases: Iterable[tuple[Any, Any, Mapping[str, Any] | None]], what: str, *,
+              rtol: float = 1.3e-6, atol: float = 1e-5, hidden_detail: str = "a wrong value") -> None:
+    """Like `close` over several (got, expected, variants) cases; the mistake named is one that
+    explains every failing case (one case alone can be ambiguous: |e| equals e when all e > 0)."""
+    failing, candidates = [], None
+    for got, expected, variants in cases:
+        if similar(got, expected, rtol, atol):
+            continue
+        failing.append((got, expected))
+        matching = [m for m, v in (variants or {}).items() if v is not None and similar(got, v, rtol, atol)]
+        candidates = matching if candidates is None else [m for m in candidates if m in matching]
+    if failing:
+        got, expected = failing[0]
+        fail(f"{what} returned {show(got)} where {show(expected)} was expected",
+             mistake=(candidates or [None])[0], safe_message=f"{what} returned {hidden_detail}")
+
+
 def unchanged(call: CallResult, sent: Iterable[Any], names: Iterable[str], what: str) -> None:
     """Require that the call left its tensor arguments' values and requires_grad as they were (C2)."""
     for name, before, after in zip(names, sent, call.args):
