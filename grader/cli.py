@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -168,3 +169,18 @@ def nbgrader_build(course_dir: Path, exercise: tuple[str, ...], course_id: str, 
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f"next: cd {course_dir} && nbgrader generate_assignment {selected[0].id}")
+
+
+def entry() -> None:
+    """The console script: `main`, then exit without the interpreter's slow teardown of torch."""
+    code: int | str | None = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)

@@ -148,7 +148,7 @@ def _pyproject() -> str:
         'dependencies = ["torch>=2.1", "numpy", "click", "pytest"]',
         "",
         "[project.scripts]",
-        'grade = "grader.cli:main"',
+        'grade = "grader.cli:entry"',
         "",
         "[tool.setuptools.packages.find]",
         'include = ["grader*"]',
