@@ -208,7 +208,7 @@ def test_release_holds_stubs_public_checks_and_recorded_answers_only(released):
     data = torch.load(released / "grader" / "recorded" / "oracle.pt", weights_only=True)
     assert data["format"] == "kit-oracle/1" and data["answers"]
     pyproject = (released / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'grade = "grader.cli:main"' in pyproject and '"torch>=2.1"' in pyproject
+    assert 'grade = "grader.cli:entry"' in pyproject and '"torch>=2.1"' in pyproject
     assert "Hidden checks run when your work is\ngraded" in (released / "README.md").read_text(encoding="utf-8")
 
 
