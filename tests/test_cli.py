@@ -119,3 +119,23 @@ def test_learner_prints_are_shown_under_a_failed_public_check(runner, tmp_path):
     result = runner.invoke(main, ["run", "ex02", "--dir", str(tmp_path)])
     assert result.exit_code == 1
     assert "your code printed: debug: shape (3, 1)" in result.stdout
+
+
+def _grade_cli(*args: str) -> tuple[int, dict, str]:
+    done = subprocess.run([sys.executable, "-m", "grader", "run", "--json", *args], capture_output=True,
+                          text=True, timeout=300, cwd=kit.KIT_ROOT)
+    return done.returncode, json.loads(done.stdout), done.stderr
+
+
+def test_real_cli_full_score_on_every_solution():
+    code, report, stderr = _grade_cli("--dir", str(kit.SOLUTIONS_DIR))
+    assert code == 0 and stderr == ""
+    assert report["score"] == report["max_score"] == sum(e.points for e in metadata.load().exercises)
+    assert [e["id"] for e in report["exercises"]] == [e.id for e in metadata.load().exercises]
+
+
+def test_real_cli_zero_on_every_stub():
+    code, report, stderr = _grade_cli()
+    assert code == 1 and stderr == ""
+    assert report["score"] == 0
+    assert all(check["status"] != "passed" for e in report["exercises"] for check in e["checks"])
