@@ -206,6 +206,7 @@ class LearnerModule:
     budget: float
     call_timeout: float
     monitor: bool = True
+    unmonitored: frozenset[str] = frozenset()
     spent: float = 0.0
     _worker: WorkerHandle | None = None
     _load_failure: ModuleUnavailable | None = None
@@ -274,10 +275,11 @@ class LearnerModule:
         timeout = min(self.remaining(), self.call_timeout)
         if timeout <= 0:
             raise LearnerTimeout(f"{self.filename} used up its time budget of {self.budget:g} s before this check")
-        request = {"op": op, "name": target, "args": args, "kwargs": kwargs, "monitor": self.monitor}
+        monitor = self.monitor and function not in self.unmonitored
+        request = {"op": op, "name": target, "args": args, "kwargs": kwargs, "monitor": monitor}
         started = time.monotonic()
         sent = worker.send(request)
-        return PendingCall(self, worker, function, started, started + timeout, sent)
+        return PendingCall(self, worker, function, started, started + timeout, sent, monitor)
 
     def _finish(self, pending: "PendingCall") -> CallResult:
         from grader.sandbox import codec
@@ -295,7 +297,7 @@ class LearnerModule:
                 value=codec.decode(reply["value"]), args=codec.decode(reply["args"]),
                 kwargs=codec.decode(reply["kwargs"]), calls=frozenset(reply.get("calls", ())),
                 output=str(reply.get("output", "")), seconds=float(reply.get("seconds", 0.0)),
-                monitored=self.monitor,
+                monitored=pending.monitor,
             )
         self._worker = None if not worker.alive else worker
         if status == "timeout":
@@ -331,6 +333,7 @@ class PendingCall:
     started: float
     deadline: float
     sent: bool
+    monitor: bool = True
 
     def result(self) -> CallResult:
         return self.module._finish(self)
