@@ -213,3 +213,28 @@ def same_run(got: Mapping[str, Any], expected: Mapping[str, Any], variants: Any,
                    f"bias {show(got['bias'])} where the reference run ends at weight "
                    f"{show(expected['weight'])}, bias {show(expected['bias'])}")
     fail(message, mistake=mistake, safe_message=f"{hidden_what} does not follow the reference run")
+
+
+def finite(value: torch.Tensor, what: str, mistake: str | None, detail: str) -> None:
+    """Require no NaN/inf (an overflow names `mistake`)."""
+    if not torch.isfinite(value).all():
+        bad = "NaN" if torch.isnan(value).any() else "inf"
+        fail(f"{what} gave {bad} {detail}", mistake=mistake)
+
+
+def losses(value: Any, epochs: int) -> list[float]:
+    """Require a training run's `{"losses": [...]}` to hold one Python float per update."""
+    recorded = value.get("losses") if isinstance(value, dict) else None
+    if not isinstance(recorded, (list, tuple)):
+        fail(f"train(model, x, y, lr, epochs) returned {describe(recorded)}; expected a list of {epochs} losses",
+             hint="Collect the cost of every update in a list (losses.append(cost.item())) and return it.")
+    if len(recorded) != epochs:
+        mistake = {epochs + 1: "one_update_too_many", epochs - 1: "one_update_too_few"}.get(len(recorded))
+        fail(f"train(..., epochs={epochs}) returned {len(recorded)} losses; expected one per update, {epochs}",
+             mistake=mistake, hint=None if mistake else "Perform exactly `epochs` updates and record one loss for each.",
+             safe_message="train() did not record one loss per update")
+    if not all(isinstance(v, float) for v in recorded):
+        kind = next(describe(v) for v in recorded if not isinstance(v, float))
+        fail(f"train() returned losses that are not Python floats (one is {kind})",
+             hint="Record each cost as a Python float: losses.append(cost.item()).")
+    return list(recorded)

@@ -26,6 +26,10 @@ class GradingPlugin:
     def pytest_configure(self, config) -> None:
         config.kit_session = self.session
 
+    def pytest_collectreport(self, report) -> None:
+        if report.failed:  # a check module that does not import is the grader's bug: say so loudly
+            self.session.internal_errors.append(f"could not collect {report.nodeid}: {report.longreprtext[-500:]}")
+
     def pytest_collection_modifyitems(self, session, config, items) -> None:
         kept = [item for item in items if spec_of(getattr(item, "function", None)) is not None]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])

@@ -133,7 +133,26 @@ def undecode(value: Any) -> Any:
 
 
 # the oracles --------------------------------------------------------------------------------
-class RecordingOracle:
+class _OracleByAnswer:
+    """The oracle interface (grader/oracle.py), each method answered by `_answer(method, ...)`."""
+
+    def _answer(self, method: str, exercise: str, name: str, args: tuple, kwargs: dict) -> Any:
+        raise NotImplementedError
+
+    def expected(self, exercise: str, function: str, *args: Any, **kwargs: Any) -> Any:
+        return self._answer("expected", exercise, function, args, kwargs)
+
+    def variants(self, exercise: str, function: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return self._answer("variants", exercise, function, args, kwargs)
+
+    def probe(self, exercise: str, probe: str, *args: Any, **kwargs: Any) -> Any:
+        return self._answer("probe", exercise, probe, args, kwargs)
+
+    def probe_variants(self, exercise: str, probe: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return self._answer("probe_variants", exercise, probe, args, kwargs)
+
+
+class RecordingOracle(_OracleByAnswer):
     """A LiveOracle that also keeps every answer it gives, for `save`."""
 
     def __init__(self, live: Any = None) -> None:
@@ -150,18 +169,6 @@ class RecordingOracle:
         self.answers[entry] = undecode(value)
         return value
 
-    def expected(self, exercise: str, function: str, *args: Any, **kwargs: Any) -> Any:
-        return self._answer("expected", exercise, function, args, kwargs)
-
-    def variants(self, exercise: str, function: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return self._answer("variants", exercise, function, args, kwargs)
-
-    def probe(self, exercise: str, probe: str, *args: Any, **kwargs: Any) -> Any:
-        return self._answer("probe", exercise, probe, args, kwargs)
-
-    def probe_variants(self, exercise: str, probe: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return self._answer("probe_variants", exercise, probe, args, kwargs)
-
     def save(self, path: Path) -> Path:
         """Write the answers as plain data (loadable with weights_only=True)."""
         path = Path(path)
@@ -170,7 +177,7 @@ class RecordingOracle:
         return path
 
 
-class RecordedOracle:
+class RecordedOracle(_OracleByAnswer):
     """Replays recorded answers; an input nobody recorded makes the check `skipped` with a reason."""
 
     def __init__(self, answers: dict[str, Any]) -> None:
@@ -192,14 +199,3 @@ class RecordedOracle:
                 hint="Your work is judged in full, with every check, when it is graded.")
         return decode(copy.deepcopy(self.answers[entry]))
 
-    def expected(self, exercise: str, function: str, *args: Any, **kwargs: Any) -> Any:
-        return self._answer("expected", exercise, function, args, kwargs)
-
-    def variants(self, exercise: str, function: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return self._answer("variants", exercise, function, args, kwargs)
-
-    def probe(self, exercise: str, probe: str, *args: Any, **kwargs: Any) -> Any:
-        return self._answer("probe", exercise, probe, args, kwargs)
-
-    def probe_variants(self, exercise: str, probe: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return self._answer("probe_variants", exercise, probe, args, kwargs)

@@ -83,6 +83,8 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
     results = []
     for exercise in exercises:
         load_status, message = plugin.load_status.get(exercise.id, (None, None))
+        if not plugin.results.get(exercise.id) and session.internal_errors:
+            message = "the grader's checks for this exercise could not be loaded (a problem in the grader, not your code)"
         results.append(build_exercise(exercise.id, exercise.title, plugin.results.get(exercise.id, []),
                                       load_status, message))
     report = build_report(results, seed, hidden_included)

@@ -60,12 +60,6 @@ def _bce(learner, p, y):
     return result, value
 
 
-def _finite_or_fail(value, what, mistake, detail):
-    if not torch.isfinite(value).all():
-        bad = "NaN" if torch.isnan(value).any() else "inf"
-        expect.fail(f"{what} gave {bad} {detail}", mistake=mistake)
-
-
 def _connected_gradient(learner, function, args, mistake_if_float=None):
     got = learner.probe("gradients", function, args, [0], function=function).value
     if not got["connected"]:
@@ -80,25 +74,9 @@ def _start(in_features, rng=None, scale=0.5):
     return torch.randn(1, in_features, generator=rng) * scale, torch.randn(1, generator=rng) * scale
 
 
-def _losses(value, epochs):
-    losses = value.get("losses") if isinstance(value, dict) else None
-    if not isinstance(losses, (list, tuple)):
-        expect.fail(f"train(model, x, y, lr, epochs) returned {expect.describe(losses)}; expected a list of {epochs} losses",
-                    hint="Collect the cost of every update in a list (losses.append(cost.item())) and return it.")
-    if len(losses) != epochs:
-        mistake = {epochs + 1: "one_update_too_many", epochs - 1: "one_update_too_few"}.get(len(losses))
-        expect.fail(f"train(..., epochs={epochs}) returned {len(losses)} losses; expected one per update, {epochs}",
-                    mistake=mistake, hint=None if mistake else "Perform exactly `epochs` updates and record one loss for each.")
-    if not all(isinstance(v, float) for v in losses):
-        kind = next(expect.describe(v) for v in losses if not isinstance(v, float))
-        expect.fail(f"train() returned losses that are not Python floats (one is {kind})",
-                    hint="Record each cost as a Python float: losses.append(cost.item()).")
-    return list(losses)
-
-
 def _train_run(learner, x, y, weight, bias, lr, epochs):
     result = learner.probe("ex08_train_run", x, y, weight, bias, lr, epochs, function="train")
-    _losses(result.value, epochs)
+    expect.losses(result.value, epochs)
     return result
 
 
@@ -131,7 +109,7 @@ def test_sigmoid_extreme_inputs(learner, oracle):
     _, value = _sigmoid(learner, EXTREME_Z)
     variants = oracle.variants("sigmoid", EXTREME_Z)
     mistake = expect.matching_mistake(value, variants)
-    _finite_or_fail(value, "sigmoid(z)", mistake or "naive_sigmoid_overflow", "for some z between −1000 and 1000")
+    expect.finite(value, "sigmoid(z)", mistake or "naive_sigmoid_overflow", "for some z between −1000 and 1000")
     expect.close(value, torch.sigmoid(EXTREME_Z), "sigmoid(z) for z from −1000 to 1000", variants=variants)
 
 
@@ -141,7 +119,7 @@ def test_sigmoid_gradient(learner, oracle):
     z = torch.cat([EXTREME_Z, torch.linspace(-6.0, 6.0, 9).reshape(-1, 1)])
     variants = {m: v["grads"][0] for m, v in oracle.probe_variants("gradients", "sigmoid", [z], [0]).items()}
     grad = _connected_gradient(learner, "sigmoid", [z])
-    _finite_or_fail(grad, "the gradient of sigmoid(z)", "naive_sigmoid_overflow", "for some z between −1000 and 1000")
+    expect.finite(grad, "the gradient of sigmoid(z)", "naive_sigmoid_overflow", "for some z between −1000 and 1000")
     s = torch.sigmoid(z)
     expect.close(grad, s * (1 - s), "the gradient of sigmoid(z)", variants=variants)
 
@@ -162,7 +140,7 @@ def test_bce_extreme_probabilities(learner, oracle):
     _, value = _bce(learner, EDGE_P, EDGE_Y)
     variants = oracle.variants("binary_cross_entropy", EDGE_P, EDGE_Y)
     mistake = expect.matching_mistake(value, variants)
-    _finite_or_fail(value, "binary_cross_entropy(p, y)", mistake or "bce_log_not_clamped",
+    expect.finite(value, "binary_cross_entropy(p, y)", mistake or "bce_log_not_clamped",
                     "when some probabilities are exactly 0 or 1")
     expect.close(value, F.binary_cross_entropy(EDGE_P, EDGE_Y), "binary_cross_entropy(p, y) with p = 0 and p = 1",
                  variants=variants)

@@ -61,30 +61,9 @@ def _cross_entropy(learner, logits, targets):
     return result, value
 
 
-def _finite_or_fail(value, what, mistake, detail):
-    if not torch.isfinite(value).all():
-        bad = "NaN" if torch.isnan(value).any() else "inf"
-        expect.fail(f"{what} gave {bad} {detail}", mistake=mistake)
-
-
-def _losses(value, epochs):
-    losses = value.get("losses") if isinstance(value, dict) else None
-    if not isinstance(losses, (list, tuple)):
-        expect.fail(f"train(model, x, y, lr, epochs) returned {expect.describe(losses)}; expected a list of {epochs} losses",
-                    hint="Collect the cost of every update in a list (losses.append(cost.item())) and return it.")
-    if len(losses) != epochs:
-        mistake = {epochs + 1: "one_update_too_many", epochs - 1: "one_update_too_few"}.get(len(losses))
-        expect.fail(f"train(..., epochs={epochs}) returned {len(losses)} losses; expected one per update, {epochs}",
-                    mistake=mistake, hint=None if mistake else "Perform exactly `epochs` updates and record one loss for each.")
-    if not all(isinstance(v, float) for v in losses):
-        kind = next(expect.describe(v) for v in losses if not isinstance(v, float))
-        expect.fail(f"train() returned losses that are not Python floats (one is {kind})",
-                    hint="Record each cost as a Python float: losses.append(cost.item()).")
-
-
 def _train_run(learner, x, y, weight, bias, lr, epochs):
     result = learner.probe("ex09_train_run", x, y, weight, bias, lr, epochs, function="train")
-    _losses(result.value, epochs)
+    expect.losses(result.value, epochs)
     return result
 
 
@@ -143,7 +122,7 @@ def test_softmax_extreme_logits(learner, oracle):
     _, value, what = _softmax(learner, Z_EXTREME, 1)
     variants = oracle.variants("softmax", Z_EXTREME, 1)
     mistake = expect.matching_mistake(value, variants)
-    _finite_or_fail(value, what, mistake or "naive_softmax_overflow", "for rows of logits like [1000, 0, −1000]")
+    expect.finite(value, what, mistake or "naive_softmax_overflow", "for rows of logits like [1000, 0, −1000]")
     expect.close(value, torch.softmax(Z_EXTREME, 1), f"{what} for logits of ±1000", variants=variants)
 
 
@@ -177,7 +156,7 @@ def test_cross_entropy_extreme_logits(learner, oracle):
     _, value = _cross_entropy(learner, Z_EXTREME, TARGETS_4)
     variants = oracle.variants("cross_entropy", Z_EXTREME, TARGETS_4)
     mistake = expect.matching_mistake(value, variants)
-    _finite_or_fail(value, "cross_entropy(logits, targets)", mistake or "log_of_softmax", "for logits of ±1000")
+    expect.finite(value, "cross_entropy(logits, targets)", mistake or "log_of_softmax", "for logits of ±1000")
     expect.close(value, F.cross_entropy(Z_EXTREME, TARGETS_4), "cross_entropy(logits, targets) for logits of ±1000",
                  variants=variants)
 
