@@ -3,6 +3,8 @@
 import torch
 from torch import nn
 
+from grader.mistakes.training import mistaken_loop
+
 
 # sigmoid -------------------------------------------------------------------------------------
 def _exp_ratio_sigmoid(z):
@@ -32,32 +34,8 @@ def _bce_clamped_probabilities(p, y):
 
 
 # train ---------------------------------------------------------------------------------------
-def _train(model, x, y, lr, epochs, *, zero_grad=True, step_first=False, reduction="mean", after=False, extra=0,
-           twice=False):
-    """The training loop with one thing changed: zero_grad, the step order, the reduction, the count."""
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    loss_fn = nn.BCELoss(reduction=reduction)
-    losses = []
-    for _ in range(epochs + extra):
-        if zero_grad:
-            optimizer.zero_grad()
-        out = torch.sigmoid(model(x)) if twice else model(x)
-        cost = loss_fn(out, y)
-        if step_first:  # step() before backward(): it sees the cleared gradients, nothing moves
-            optimizer.step()
-            cost.backward()
-        else:
-            cost.backward()
-            optimizer.step()
-        if after:
-            with torch.no_grad():
-                cost = loss_fn(model(x), y)
-        losses.append(cost.item())
-    return losses
-
-
 def _train_variant(**change):
-    return lambda model, x, y, lr=0.01, epochs=1000: _train(model, x, y, lr, epochs, **change)
+    return mistaken_loop(nn.BCELoss, 0.01, **change)
 
 
 # predict -------------------------------------------------------------------------------------
@@ -78,7 +56,7 @@ VARIANTS = {
         "one_update_too_few": _train_variant(extra=-1),
         "cost_recorded_after_update": _train_variant(after=True),
         "sum_instead_of_mean": _train_variant(reduction="sum"),
-        "sigmoid_applied_twice": _train_variant(twice=True),
+        "sigmoid_applied_twice": _train_variant(output=torch.sigmoid),
     },
     "predict": {
         "threshold_strict": lambda model, x, threshold=0.5: _predict(model, x, threshold, strict=True),

@@ -3,6 +3,8 @@
 import torch
 from torch import nn
 
+from grader.mistakes.training import mistaken_loop
+
 
 # softmax -------------------------------------------------------------------------------------
 def _naive_softmax(z, dim=-1):
@@ -56,33 +58,8 @@ def _wrong_indexing(logits, targets):
 
 
 # train ---------------------------------------------------------------------------------------
-def _train(model, x, y, lr, epochs, *, zero_grad=True, step_first=False, reduction="mean", after=False, extra=0,
-           softmax_first=False):
-    """The training loop with one thing changed."""
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    loss_fn = nn.CrossEntropyLoss(reduction=reduction)
-    losses = []
-    for _ in range(epochs + extra):
-        if zero_grad:
-            optimizer.zero_grad()
-        out = model(x)
-        cost = loss_fn(torch.softmax(out, dim=1) if softmax_first else out, y)
-        if step_first:  # step() before backward(): it sees the cleared gradients, nothing moves
-            optimizer.step()
-            cost.backward()
-        else:
-            cost.backward()
-            optimizer.step()
-        if after:
-            with torch.no_grad():
-                out = model(x)
-                cost = loss_fn(torch.softmax(out, dim=1) if softmax_first else out, y)
-        losses.append(cost.item())
-    return losses
-
-
 def _train_variant(**change):
-    return lambda model, x, y, lr=0.1, epochs=1000: _train(model, x, y, lr, epochs, **change)
+    return mistaken_loop(nn.CrossEntropyLoss, 0.1, **change)
 
 
 # predictions ---------------------------------------------------------------------------------
@@ -105,7 +82,7 @@ def _accuracy(predictions, targets):
 # predict_proba and softmax). The functions the probes exercise (train, predict_proba) come first.
 VARIANTS = {
     "train": {
-        "softmax_before_cross_entropy": _train_variant(softmax_first=True),
+        "softmax_before_cross_entropy": _train_variant(output=lambda out: torch.softmax(out, dim=1)),
         "missing_zero_grad": _train_variant(zero_grad=False),
         "parameters_never_updated": _train_variant(step_first=True),
         "one_update_too_many": _train_variant(extra=1),
