@@ -34,9 +34,13 @@ class NotImplementedYet(Failure):
 
 
 class LearnerTimeout(CheckOutcome):
-    """The learner's code ran past its deadline and was stopped."""
+    """The learner's code ran past its deadline and was stopped; `kind` is "cpu" or "wall"."""
 
     status = "timeout"
+
+    def __init__(self, message: str, *, kind: str = "cpu", hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.kind = kind
 
 
 class ModuleUnavailable(CheckOutcome):
