@@ -16,11 +16,13 @@ def derived_seed(seed: int, check_id: str) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def learner(request):
     module = request.config.kit_session.learner(request.module.EXERCISE)
     # functions allowed to use anything (e.g. a whole training run) skip the call recorder's cost
     module.unmonitored = frozenset(getattr(request.module, "UNMONITORED", ()))
+    spec = spec_of(request.function)
+    module.visibility = spec.visibility if spec is not None else "public"  # hidden calls get their own worker
     return module
 
 

@@ -53,6 +53,7 @@ def pytest_args(check_files: list[Path]) -> list[str]:
         "-p", "no:faulthandler", "-p", "no:logging", "-p", "no:doctest", "-p", "no:junitxml",
         "-p", "no:pastebin", "-p", "no:stepwise", "-p", "no:lsp", "--capture=no",
         "-o", "python_files=check_*.py", "-o", "python_functions=test_*",
+        "--noconftest",  # only the kit's own check modules: no conftest.py picked up from disk
     ]
 
 
@@ -65,6 +66,9 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
     from grader import fixtures
     from grader.plugin import GradingPlugin
 
+    from grader.sandbox.confine import make_undumpable
+
+    make_undumpable()  # learner code must not ptrace us or write our memory through /proc
     session = GradingSession(Path(learner_dir).resolve(), {e.id: e for e in exercises}, zygote,
                              oracle or LiveOracle(), seed)
     plugin = GradingPlugin(session, follow_dependencies)
@@ -73,12 +77,15 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
 
     torch.set_num_threads(1)  # tiny reference runs; a second OpenMP thread only spins on a busy machine
     _warm_optimizers()  # overlaps with the zygote's own warm-up, which the first check waits for
+    confinement = set()
     try:
         if check_files:
             sink = io.StringIO()
-            with contextlib.redirect_stdout(sink), _quiet_stderr():
+            with contextlib.redirect_stdout(sink), _quiet_stderr(), _no_plugin_autoload():
                 pytest.main(pytest_args(check_files), plugins=[plugin, fixtures])
     finally:
+        for module in session.modules.values():
+            confinement.update(module.layers)
         session.close()
     results = []
     for exercise in exercises:
@@ -89,6 +96,7 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
                                       load_status, message))
     report = build_report(results, seed, hidden_included)
     report.internal_errors = session.internal_errors  # type: ignore[attr-defined]
+    report.confinement = sorted(confinement) if confinement else zygote.layers()  # type: ignore[attr-defined]
     return report
 
 
@@ -100,6 +108,23 @@ def _warm_optimizers() -> None:
     optimizer = torch.optim.SGD([parameter], lr=0.1)
     (parameter * 2).sum().backward()
     optimizer.step()
+
+
+@contextlib.contextmanager
+def _no_plugin_autoload():
+    """pytest must load only the plugins the kit names, not whatever is installed (or planted)."""
+    saved = {key: os.environ.get(key) for key in ("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "PYTEST_PLUGINS", "PYTEST_ADDOPTS")}
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    os.environ.pop("PYTEST_PLUGINS", None)
+    os.environ.pop("PYTEST_ADDOPTS", None)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 @contextlib.contextmanager

@@ -6,8 +6,11 @@ own torch import so both imports overlap.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
+import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,45 +22,62 @@ from pathlib import Path
 from typing import Any
 
 from grader.outcomes import Failure, LearnerError, LearnerTimeout, ModuleUnavailable, NotImplementedYet
+from grader.sandbox import clocks, confine
 from grader.sandbox.wire import ChannelClosed, recv_frame, send_frame
+
+MAX_REPLY_BYTES = 80 * 1024**2
 
 MEMORY_LIMIT = 2 * 1024**3
 CPU_LIMIT = 600
 ZYGOTE_START_TIMEOUT = 120.0
+MAX_EXCEPTION_TEXT = 200
+_ENV_KEPT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "SYSTEMROOT")
+_KNOWN_LAYERS = frozenset(confine.LAYERS) | {"user-namespace"}
 
 
 class SandboxUnavailable(RuntimeError):
     """The zygote could not start: a broken installation, not a learner mistake."""
 
 
-class Zygote:
-    """A warm interpreter that forks one worker per learner module (restarted if learner code kills it)."""
+def disabled_from_env() -> frozenset[str]:
+    """Layers switched off with GRADE_CONFINEMENT_OFF=a,b (for proving each layer; never for grading)."""
+    names = {name.strip() for name in os.environ.get("GRADE_CONFINEMENT_OFF", "").split(",") if name.strip()}
+    return frozenset(names & set(confine.LAYERS))
 
-    def __init__(self) -> None:
+
+class Zygote:
+    """A warm interpreter that forks one confined worker per learner module (restarted if it dies)."""
+
+    def __init__(self, disabled: frozenset[str] = frozenset()) -> None:
         self._process: subprocess.Popen | None = None
         self._control: socket.socket | None = None
         self._log: Any = None
         self._ready = False
+        self._scratch_root: str | None = None
+        self._layers: list[str] | None = None
+        self.disabled = frozenset(disabled)
         self.restarts = 0
 
     @classmethod
-    def start(cls) -> "Zygote":
+    def start(cls, disabled: frozenset[str] | None = None) -> "Zygote":
         """Launch the zygote now; it warms up in the background."""
-        zygote = cls()
+        zygote = cls(disabled_from_env() if disabled is None else disabled)
         zygote._launch()
         return zygote
 
     def _launch(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        kit_root = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (kit_root, env.get("PYTHONPATH")) if p)
-        env.setdefault("OMP_NUM_THREADS", "1")
+        kit_parent = str(Path(__file__).resolve().parents[2])
+        env = {key: value for key, value in os.environ.items() if key in _ENV_KEPT}
+        env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
+        boot = f"import sys; sys.path.insert(0, {kit_parent!r}); from grader.sandbox.zygote import main; main()"
+        self._scratch_root = tempfile.mkdtemp(prefix="grade-scratch-")
+        os.chmod(self._scratch_root, 0o711)  # workers reach their own folder, list nothing
         self._log = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "grader.sandbox.zygote", str(theirs.fileno())],
+            [sys.executable, "-I", "-B", "-c", boot, str(theirs.fileno())],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
-            env=env, start_new_session=True,
+            env=env, start_new_session=True, cwd="/" if os.name == "posix" else None,
         )
         theirs.close()
         self._control = ours
@@ -78,15 +98,24 @@ class Zygote:
         self._control.settimeout(None)
         self._ready = True
 
+    def _plan(self) -> confine.Plan:
+        from grader import kit
+
+        return confine.Plan(memory_bytes=MEMORY_LIMIT, cpu_seconds=CPU_LIMIT, scratch_root=self._scratch_root,
+                            hidden_paths=confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),
+                            disabled=self.disabled)
+
     def _fork(self, request: dict) -> "WorkerHandle":
         self._wait_ready()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             socket.send_fds(self._control, [pickle.dumps(request)], [theirs.fileno()])
-            reply = self._control.recv(64)
+            reply = self._control.recv(65536)
             if not reply:
                 raise ConnectionError("the zygote closed its socket")
-            return WorkerHandle(pickle.loads(reply), ours)
+            handle = WorkerHandle.from_report(reply, ours)
+            self._layers = handle.layers
+            return handle
         except BaseException:
             ours.close()
             raise
@@ -94,18 +123,24 @@ class Zygote:
             theirs.close()
 
     def spawn(self, path: Path, name: str) -> "WorkerHandle":
-        """Fork a fresh worker for the module at `path`; relaunch the zygote once if it died."""
-        request = {"path": str(path), "name": name, "memory": MEMORY_LIMIT, "cpu": CPU_LIMIT}
+        """Fork a fresh confined worker for the module at `path`; relaunch the zygote once if it died."""
         try:
-            return self._fork(request)
-        except (OSError, ConnectionError, EOFError, pickle.UnpicklingError):
+            return self._fork({"path": str(path), "name": name, "plan": self._plan()})
+        except (OSError, ConnectionError, ValueError):
             self.close()
             self.restarts += 1
             self._launch()
-            return self._fork(request)
+            return self._fork({"path": str(path), "name": name, "plan": self._plan()})
+
+    def layers(self) -> list[str]:
+        """The confinement layers that held for the last worker (spawns one to find out if needed)."""
+        if self._layers is None:
+            probe = self.spawn(Path(os.devnull), "_layers_probe")
+            probe.kill()
+        return sorted(self._layers or [])
 
     def close(self) -> None:
-        """Stop the zygote (its workers die with it)."""
+        """Stop the zygote (its workers die with it) and remove the scratch root."""
         if self._process is None:
             return
         try:
@@ -116,56 +151,120 @@ class Zygote:
             self._process.wait()
             self._log.close()
             self._process = None
+            if self._scratch_root:
+                shutil.rmtree(self._scratch_root, ignore_errors=True)
 
 
 @dataclass
 class WorkerHandle:
-    """One live worker process and its socket."""
+    """One live confined worker process, its socket, and the clocks that time it."""
 
     pid: int
     sock: socket.socket
+    layers: list[str] = field(default_factory=list)
+    cpu_file: str | None = None
     alive: bool = True
+    _sent_at: float = 0.0
+    _cpu_mark: float | None = None
+    _delay_mark: float | None = None
+
+    @classmethod
+    def from_report(cls, reply: bytes, sock: socket.socket) -> "WorkerHandle":
+        """Parse the zygote's JSON report, trusting nothing in it."""
+        report = json.loads(reply.decode("utf-8"))
+        pid = report.get("pid") if isinstance(report, dict) else None
+        if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 1:
+            raise ConnectionError(f"the worker did not start: {str(report)[:200]}")
+        layers = [name for name in report.get("layers", []) if isinstance(name, str) and name in _KNOWN_LAYERS]
+        cpu_file = report.get("cpu_file")
+        if not (isinstance(cpu_file, str) and cpu_file.startswith("/sys/fs/cgroup/") and ".." not in cpu_file):
+            cpu_file = None
+        return cls(pid, sock, layers, cpu_file)
 
     def send(self, message: dict) -> bool:
-        """Send a request; False when the worker is already gone."""
+        """Send a request and start its clocks; False when the worker is already gone."""
         try:
             self.sock.settimeout(None)
+            self._sent_at = time.monotonic()
+            self._cpu_mark = self.cpu_seconds()
+            self._delay_mark = self.run_delay()
             send_frame(self.sock, pickle.dumps(message))
             return True
         except OSError:
             self.kill()
             return False
 
-    def receive(self, deadline: float) -> dict:
-        """Wait until `deadline` (time.monotonic) for the decoded reply; kill the worker if it is late."""
+    def cpu_seconds(self) -> float | None:
+        """CPU time used so far by the worker's whole tree (cgroup), else by the worker and its reaped children."""
+        return clocks.cpu_seconds(self.pid, self.cpu_file)
+
+    def run_delay(self) -> float | None:
+        """Seconds the worker's main thread spent runnable but waiting for a CPU (a busy machine)."""
+        return clocks.run_delay(self.pid)
+
+    def used_since_send(self) -> tuple[float, float, float]:
+        """(cpu, waiting-for-cpu, wall) seconds since the last request was sent."""
+        wall = time.monotonic() - self._sent_at
+        cpu_now = self.cpu_seconds() if self._cpu_mark is not None else None
+        cpu = cpu_now - self._cpu_mark if cpu_now is not None else wall / clocks.WALL_FALLBACK_FACTOR
+        delay_now = self.run_delay() if self._delay_mark is not None else None
+        delay = delay_now - self._delay_mark if delay_now is not None else 0.0
+        return max(cpu, 0.0), max(delay, 0.0), wall
+
+    def receive(self, cpu_timeout: float) -> dict:
+        """Wait for the decoded reply while the call has CPU time left; kill the worker when it runs out.
+
+        Time spent waiting for a CPU on a busy machine is not counted. A call that sleeps or blocks
+        (little CPU, not waiting for one) is stopped after `clocks.idle_limit(cpu_timeout)`.
+        """
         from grader.sandbox import codec
 
+        idle_limit = clocks.idle_limit(cpu_timeout)
+        while True:
+            cpu, delay, wall = self.used_since_send()
+            if cpu >= cpu_timeout:
+                self.kill()
+                return {"status": "timeout", "timeout": "cpu", "cpu": cpu}
+            if wall - cpu - delay >= idle_limit or wall >= clocks.hard_wall_limit(cpu_timeout):
+                self.kill()
+                return {"status": "timeout", "timeout": "wall", "cpu": cpu, "wall": wall}
+            pause = min(max(cpu_timeout - cpu, 0.01), 0.25)
+            try:
+                ready, _, _ = select.select([self.sock], [], [], pause)
+            except (OSError, ValueError):
+                self.kill()
+                return {"status": "crashed"}
+            if ready:
+                break
         try:
-            payload = recv_frame(self.sock, deadline=deadline)
+            payload = recv_frame(self.sock, limit=MAX_REPLY_BYTES, deadline=time.monotonic() + idle_limit)
         except socket.timeout:
             self.kill()
-            return {"status": "timeout"}
+            return {"status": "timeout", "timeout": "wall"}
         except (ChannelClosed, OSError):
             self.kill()
             return {"status": "crashed"}
         try:
-            return codec.loads(payload)
+            reply = codec.loads(payload)
+            if not isinstance(reply, dict) or not isinstance(reply.get("status"), str):
+                raise ValueError("not a reply")
         except Exception as exc:  # noqa: BLE001 - a forged or corrupt reply
             self.kill()
             return {"status": "unreadable", "message": f"the reply could not be read ({type(exc).__name__})"}
+        reply["cpu"] = self.used_since_send()[0]
+        return reply
 
-    def request(self, message: dict, timeout: float) -> dict:
-        """Send a request and wait at most `timeout` seconds for the decoded reply."""
-        deadline = time.monotonic() + max(timeout, 0.001)
-        return self.receive(deadline) if self.send(message) else {"status": "crashed"}
+    def request(self, message: dict, cpu_timeout: float) -> dict:
+        """Send a request and wait for the decoded reply within `cpu_timeout` seconds of CPU."""
+        return self.receive(max(cpu_timeout, 0.001)) if self.send(message) else {"status": "crashed"}
 
     def kill(self) -> None:
-        """SIGKILL the worker and close its socket."""
+        """SIGKILL the worker (its PID namespace dies with it) and close its socket."""
         if self.alive:
             self.alive = False
             try:
                 os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
+            except (ProcessLookupError, PermissionError):
                 pass
             self.sock.close()
 
@@ -181,6 +280,7 @@ class CallResult:
     output: str
     seconds: float
     monitored: bool = True
+    tampered: str | None = None
 
     def used(self, *patterns: str) -> list[str]:
         """Names of recorded torch calls that match any pattern (`mse_loss`, `binary_cross_entropy*`)."""
@@ -198,7 +298,11 @@ class CallResult:
 
 @dataclass
 class LearnerModule:
-    """A learner's module behind the boundary, with the exercise's time budget shared by its calls."""
+    """A learner's module behind the boundary, with the exercise's CPU-time budget shared by its calls.
+
+    Public and hidden checks talk to separate workers (`visibility`), so nothing a hidden call
+    passed in can surface in a public check's feedback.
+    """
 
     zygote: Zygote
     path: Path
@@ -208,7 +312,8 @@ class LearnerModule:
     monitor: bool = True
     unmonitored: frozenset[str] = frozenset()
     spent: float = 0.0
-    _worker: WorkerHandle | None = None
+    visibility: str = "public"
+    _workers: dict[str, WorkerHandle] = field(default_factory=dict)
     _load_failure: ModuleUnavailable | None = None
     _hung: set[str] = field(default_factory=set)
     last_output: str = ""
@@ -217,39 +322,45 @@ class LearnerModule:
     def filename(self) -> str:
         return self.path.name
 
+    @property
+    def layers(self) -> list[str]:
+        """The confinement layers that held for this module's workers."""
+        found = {layer for worker in self._workers.values() for layer in worker.layers}
+        return sorted(found)
+
     def remaining(self) -> float:
         return self.budget - self.spent
 
-    def _timed(self, worker: WorkerHandle, message: dict, timeout: float) -> dict:
-        started = time.monotonic()
-        try:
-            return worker.request(message, timeout)
-        finally:
-            self.spent += time.monotonic() - started
-
     def ensure_loaded(self) -> WorkerHandle:
-        """A worker with the module imported, or ModuleUnavailable."""
+        """A worker (for the current visibility) with the module imported, or ModuleUnavailable."""
         if self._load_failure is not None:
             raise self._load_failure
-        if self._worker is not None and self._worker.alive:
-            return self._worker
+        worker = self._workers.get(self.visibility)
+        if worker is not None and worker.alive:
+            return worker
         if not self.path.is_file():
-            self._load_failure = ModuleUnavailable(f"{self.filename} is missing from {self.path.parent}", "error")
+            self._load_failure = ModuleUnavailable(f"{self.filename} is missing from the submission folder", "error")
             raise self._load_failure
         if self.remaining() <= 0:
-            raise LearnerTimeout(f"{self.filename} used up its time budget of {self.budget:g} s")
+            raise LearnerTimeout(f"{self.filename} used up its CPU-time budget of {self.budget:g} s")
         worker = self.zygote.spawn(self.path, self.name)
-        reply = self._timed(worker, {"op": "load"}, min(self.remaining(), self.call_timeout))
+        reply = worker.request({"op": "load"}, min(self.remaining(), self.call_timeout))
+        self.spent += float(reply.get("cpu", 0.0) or 0.0)
         if reply["status"] == "ok":
-            self._worker = worker
+            self._workers[self.visibility] = worker
             return worker
         worker.kill()
-        if reply["status"] == "timeout":
+        if reply["status"] == "timeout" and reply.get("timeout") == "wall":
             failure = ModuleUnavailable(
-                f"importing {self.filename} did not finish within {self.call_timeout:g} s "
-                "(is there an infinite loop or a long computation at module level?)", "timeout")
+                f"importing {self.filename} did not finish: it waited without using the CPU "
+                "(sleeping, or waiting for input?) and was stopped", "timeout")
+        elif reply["status"] == "timeout":
+            failure = ModuleUnavailable(
+                f"importing {self.filename} used {min(self.remaining(), self.call_timeout):.3g} s of CPU time "
+                "without finishing (is there an infinite loop or a long computation at module level?)", "timeout")
         else:
             failure = ModuleUnavailable(f"{self.filename} could not be loaded: {_describe(reply)}", "error")
+        failure.kind = reply.get("timeout")  # type: ignore[attr-defined]
         self._load_failure = failure
         raise failure
 
@@ -270,73 +381,92 @@ class LearnerModule:
 
     def _start(self, op: str, target: str, function: str, args: tuple, kwargs: dict) -> "PendingCall":
         if function in self._hung:
-            raise LearnerTimeout(f"{function}() did not finish in an earlier check, so this one was not run")
+            raise LearnerTimeout(f"{function}() did not finish in an earlier check, so this one was not run",
+                                 kind=self._hung_kind.get(function, "cpu"))
         worker = self.ensure_loaded()
         timeout = min(self.remaining(), self.call_timeout)
         if timeout <= 0:
-            raise LearnerTimeout(f"{self.filename} used up its time budget of {self.budget:g} s before this check")
+            raise LearnerTimeout(f"{self.filename} used up its CPU-time budget of {self.budget:g} s before this check")
         monitor = self.monitor and function not in self.unmonitored
         request = {"op": op, "name": target, "args": args, "kwargs": kwargs, "monitor": monitor}
-        started = time.monotonic()
         sent = worker.send(request)
-        return PendingCall(self, worker, function, started, started + timeout, sent, monitor)
+        return PendingCall(self, worker, function, timeout, sent, monitor)
+
+    @property
+    def _hung_kind(self) -> dict[str, str]:
+        return self.__dict__.setdefault("_hung_kinds", {})
 
     def _finish(self, pending: "PendingCall") -> CallResult:
         from grader.sandbox import codec
 
         worker, function = pending.worker, pending.function
-        try:
-            reply = worker.receive(pending.deadline) if pending.sent else {"status": "crashed"}
-        finally:
-            self.spent += time.monotonic() - pending.started
+        reply = worker.receive(pending.timeout) if pending.sent else {"status": "crashed"}
+        self.spent += float(reply.get("cpu", 0.0) or 0.0)
         self.last_output = str(reply.get("output", "") or "")
-        timeout = pending.deadline - pending.started
         status = reply["status"]
         if status == "ok":
-            return CallResult(
-                value=codec.decode(reply["value"]), args=codec.decode(reply["args"]),
-                kwargs=codec.decode(reply["kwargs"]), calls=frozenset(reply.get("calls", ())),
-                output=str(reply.get("output", "")), seconds=float(reply.get("seconds", 0.0)),
-                monitored=pending.monitor,
-            )
-        self._worker = None if not worker.alive else worker
+            try:
+                return CallResult(
+                    value=codec.decode(reply["value"]), args=codec.decode(reply["args"]),
+                    kwargs=codec.decode(reply["kwargs"]), calls=frozenset(str(c) for c in reply.get("calls", ())),
+                    output=self.last_output, seconds=float(reply.get("seconds", 0.0)),
+                    monitored=pending.monitor, tampered=str(reply.get("tampered") or "") or None,
+                )
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                worker.kill()
+                reply = {"status": "unreadable", "message": f"the reply could not be read ({type(exc).__name__})"}
+                status = "unreadable"
+        if not worker.alive:
+            self._workers.pop(self.visibility, None)
         if status == "timeout":
+            kind = "wall" if reply.get("timeout") == "wall" else "cpu"
             self._hung.add(function)
+            self._hung_kind[function] = kind
+            if kind == "wall":
+                raise LearnerTimeout(
+                    f"{function}() did not finish: it spent its time waiting without using the CPU "
+                    "(sleeping, waiting for input, or blocked) and was stopped", kind="wall")
             raise LearnerTimeout(
-                f"{function}() did not finish within {timeout:.3g} s and was stopped "
-                "(an infinite loop? a loop that never reaches its end condition?)")
+                f"{function}() used {pending.timeout:.3g} s of CPU time without finishing and was stopped "
+                "(an infinite loop? a loop that never reaches its end condition?)", kind="cpu")
         if status == "missing":
-            raise Failure(str(reply["message"]), hint=f"Define {function}() with the signature given in the exercise.")
+            raise Failure(str(reply.get("message", ""))[:MAX_EXCEPTION_TEXT],
+                          hint=f"Define {function}() with the signature given in the exercise.")
         if status == "raised" and reply.get("type") == "NotImplementedError":
             raise NotImplementedYet(f"{function}() is not implemented yet (it still raises NotImplementedError)",
                                     hint=f"Open {self.filename}, find the TODO in {function}() and replace the raise with your code.")
         if status == "crashed":
             raise LearnerError(f"the process running {function}() stopped abruptly (it called os._exit, "
                                "was killed, or ran out of memory)")
-        where = f" (at {reply['where']})" if reply.get("where") else ""
+        where = f" (at {_text(reply.get('where'))})" if reply.get("where") else ""
         raise LearnerError(f"{function}() {_describe(reply)}", hint=_hint_for(reply),
-                           safe_message=f"{function}() raised {reply.get('type', 'an error')}{where}")
+                           safe_message=f"{function}() raised {_text(reply.get('type')) or 'an error'}{where}")
 
     def close(self) -> None:
-        if self._worker is not None:
-            self._worker.kill()
-            self._worker = None
+        for worker in self._workers.values():
+            worker.kill()
+        self._workers.clear()
 
 
 @dataclass
 class PendingCall:
-    """A learner call in flight; `result()` waits for it (within its deadline)."""
+    """A learner call in flight; `result()` waits for it (within its CPU-time allowance)."""
 
     module: LearnerModule
     worker: WorkerHandle
     function: str
-    started: float
-    deadline: float
+    timeout: float
     sent: bool
     monitor: bool = True
 
     def result(self) -> CallResult:
         return self.module._finish(self)
+
+
+def _text(value: Any, limit: int = MAX_EXCEPTION_TEXT) -> str:
+    """Learner-controlled text, as a capped single string."""
+    text = value if isinstance(value, str) else "" if value is None else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _describe(reply: dict) -> str:
@@ -345,20 +475,20 @@ def _describe(reply: dict) -> str:
     if status == "crashed":
         return "the process stopped abruptly while importing it (os._exit? out of memory?)"
     if status == "unreadable":
-        return f"returned something the grader cannot read: {reply.get('message', '')}"
+        return f"returned something the grader cannot read: {_text(reply.get('message'))}"
     if reply.get("kind") == "memory":
         text = "ran out of memory"
     elif reply.get("type") == "_ExitCalled":
         text = "called os._exit()"
     elif reply.get("type") == "SystemExit":
-        text = "called sys.exit()" if not reply.get("message") else f"called sys.exit({reply['message']})"
+        text = "called sys.exit()" if not reply.get("message") else f"called sys.exit({_text(reply['message'], 40)})"
     else:
-        message = reply.get("message") or ""
-        text = f"raised {reply.get('type')}" + (f": {message}" if message else "")
+        message = _text(reply.get("message"))
+        text = f"raised {_text(reply.get('type'), 60)}" + (f": {message}" if message else "")
     where = reply.get("where")
     if where:
-        text += f" (at {where}"
-        text += f": {reply['code']})" if reply.get("code") else ")"
+        text += f" (at {_text(where, 80)}"
+        text += f": {_text(reply['code'], 120)})" if reply.get("code") else ")"
     return text
 
 

@@ -1,21 +1,22 @@
 """Plain-data encoding of whatever learner code returns, safe to decode in the trusted process.
 
 The worker turns results into dicts, lists, tuples, scalars and plain CPU tensors and
-serialises them with `torch.save`; the trusted side reads them back with
-`torch.load(weights_only=True)`, which refuses every other type, so no learner object is
-ever unpickled outside the worker.
+serialises them with the bounded binary format of `grader.sandbox.plain`; the trusted side
+reads them back with a decoder that knows only those types and checks every size and depth
+before it allocates, so no learner object is ever unpickled outside the worker.
 """
 
 from __future__ import annotations
 
-import io
 import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
 import torch
 
-MAX_ELEMENTS = 20_000_000
+from grader.sandbox import plain
+
+MAX_ELEMENTS = plain.MAX_TENSOR_ELEMENTS
 MAX_ITEMS = 100_000
 MAX_DEPTH = 12
 _TENSOR = "__tensor__"
@@ -123,15 +124,13 @@ def encode(value: Any, depth: int = 0) -> Any:
 
 
 def dumps(value: Any) -> bytes:
-    """Worker side: encode and serialise."""
-    buffer = io.BytesIO()
-    torch.save(value, buffer)
-    return buffer.getvalue()
+    """Worker side: serialise already-encoded plain data."""
+    return plain.dumps(value)
 
 
 def loads(payload: bytes) -> Any:
-    """Trusted side: deserialise with the weights-only unpickler (plain data and tensors only)."""
-    return torch.load(io.BytesIO(payload), weights_only=True)
+    """Trusted side: bounded, typed decoding (plain data and tensors only; see `plain`)."""
+    return plain.loads(payload)
 
 
 def decode(value: Any) -> Any:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import ctypes
-import importlib.util
+import linecache
 import os
 import pickle
-import resource
 import signal
 import socket
 import sys
 import tempfile
 import time
 import traceback
+import types
 from typing import Any
 
 import torch
@@ -22,39 +21,7 @@ from grader.sandbox.monitor import CallRecorder
 from grader.sandbox.wire import ChannelClosed, recv_frame, send_frame
 
 MAX_OUTPUT = 2000
-
-
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (no orphaned infinite loops)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 - not on Linux: the parent still kills by pid
-        pass
-
-
-def _vm_size() -> int:
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def limit_resources(memory_bytes: int, cpu_seconds: int) -> None:
-    """Cap the address space (above what torch already maps) and CPU time of this worker."""
-    if memory_bytes > 0:
-        limit = _vm_size() + memory_bytes
-        try:
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        except (ValueError, OSError):
-            pass
-    try:
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
-    except (ValueError, OSError):
-        pass
+MAX_SOURCE_BYTES = 2 * 1024**2
 
 
 class _ExitCalled(BaseException):
@@ -102,7 +69,7 @@ def describe_exception(exc: BaseException, module_path: str) -> dict:
         code = (exc.text or "").strip() or None
     else:
         for frame, lineno in traceback.walk_tb(exc.__traceback__):
-            if os.path.abspath(frame.f_code.co_filename) == module_path:
+            if frame.f_code.co_filename == module_path:
                 where = f"{os.path.basename(module_path)}:{lineno}"
                 code = _source_line(module_path, lineno)
     try:
@@ -124,14 +91,9 @@ def describe_exception(exc: BaseException, module_path: str) -> dict:
 
 
 def _source_line(path: str, lineno: int) -> str | None:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as source:
-            for number, line in enumerate(source, start=1):
-                if number == lineno:
-                    return line.strip()[:200]
-    except OSError:
-        pass
-    return None
+    """The learner's line, from the source registered at load (the worker can't read files)."""
+    line = linecache.getline(path, lineno)
+    return line.strip()[:200] or None
 
 
 def _probe_files() -> list[str]:
@@ -141,24 +103,33 @@ def _probe_files() -> list[str]:
     return [os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".py")]
 
 
+PROBE_FILES = _probe_files()  # listed in the zygote: a confined worker can't list the kit
+
+
 class Worker:
     """Holds the learner module and runs requests against it."""
 
-    def __init__(self, module_path: str, module_name: str) -> None:
+    def __init__(self, module_path: str, module_name: str, source: bytes | None) -> None:
         self.module_path = os.path.abspath(module_path)
         self.module_name = module_name
+        self.source = source
         self.module: Any = None
         # frames of these files end the monitor's stack scan: what calls torch.optim is below them
-        self.boundary = frozenset({self.module_path, __file__, *_probe_files()})
+        self.boundary = frozenset({self.module_path, __file__, *PROBE_FILES})
 
     def load(self) -> dict:
-        spec = importlib.util.spec_from_file_location(self.module_name, self.module_path)
-        if spec is None or spec.loader is None:
+        """Run the learner's module from the source read before confinement."""
+        filename = os.path.basename(self.module_path)
+        if self.source is None or len(self.source) > MAX_SOURCE_BYTES:
+            why = "could not be read" if self.source is None else "is larger than 2 MB"
             return {"status": "raised", "type": "ImportError", "kind": "ImportError",
-                    "message": f"cannot load {self.module_path}", "where": None, "code": None}
-        module = importlib.util.module_from_spec(spec)
+                    "message": f"{filename} {why}", "where": None, "code": None}
+        text = self.source.decode("utf-8", "replace")
+        linecache.cache[self.module_path] = (len(text), None, text.splitlines(True), self.module_path)
+        module = types.ModuleType(self.module_name)
+        module.__file__ = self.module_path
         sys.modules[self.module_name] = module
-        spec.loader.exec_module(module)
+        exec(compile(self.source, self.module_path, "exec", dont_inherit=True), module.__dict__)
         self.module = module
         return {"status": "ok", "value": None}
 
@@ -208,15 +179,13 @@ class Worker:
             return describe_exception(exc, self.module_path)
 
 
-def serve(sock: socket.socket, module_path: str, module_name: str, memory_bytes: int, cpu_seconds: int) -> None:
-    """Worker main loop; never returns."""
-    die_with_parent()
+def serve(sock: socket.socket, module_path: str, module_name: str, source: bytes | None) -> None:
+    """Worker main loop (already confined); never returns."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    limit_resources(memory_bytes, cpu_seconds)
     real_exit = os._exit
     capture = OutputCapture()
     _forbid_hard_exit()
-    worker = Worker(module_path, module_name)
+    worker = Worker(module_path, module_name, source)
     while True:
         try:
             request = pickle.loads(recv_frame(sock))

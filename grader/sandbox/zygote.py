@@ -1,15 +1,17 @@
 """The warm zygote: a fresh interpreter that imports and warms torch once, then forks workers.
 
-Started as `python -m grader.sandbox.zygote FD` before the grader imports torch itself, so the
-two imports overlap on two cores. It runs only tiny tensor ops on one thread, so its forked
+Started isolated (`python -I`: no current folder, user site or PYTHON* variables on its
+path) before the grader imports torch itself, so the two imports overlap on two cores. It runs only tiny tensor ops on one thread, so its forked
 children never inherit a busy OpenMP pool (a forked child of a process that ran a parallel op
 hangs at its first parallel op).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
+import select
 import signal
 import socket
 import sys
@@ -23,7 +25,9 @@ def warm_up() -> None:
     from torch import nn
     from torch.utils.data import DataLoader, TensorDataset
 
+    import grader.data  # noqa: F401 - exercises read their data sets through it
     import grader.probes  # noqa: F401 - probes run in workers
+    from grader.sandbox import confine, landlock, worker  # noqa: F401 - workers can't read the kit later
     from grader.sandbox import codec
     from grader.sandbox.monitor import CallRecorder
 
@@ -52,12 +56,20 @@ def warm_up() -> None:
 
 
 _hard_exit = os._exit  # saved: workers replace os._exit to report learner calls to it
+MAX_SOURCE_BYTES = 2 * 1024**2
 
 
-def serve(control: socket.socket) -> None:
-    """Fork one worker per request; requests carry the worker's socket as a passed fd."""
-    from grader.sandbox import worker
+def _read_source(path: str) -> bytes | None:
+    """The learner's module, read before confinement (the worker itself may not read its folder)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_SOURCE_BYTES + 1)
+    except OSError:
+        return None
 
+
+def serve(control: socket.socket, readable: list[str]) -> None:
+    """Fork one confined worker per request; requests carry the worker's socket as a passed fd."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     while True:
         try:
@@ -66,31 +78,95 @@ def serve(control: socket.socket) -> None:
             os._exit(0)
         if not message:
             os._exit(0)
-        request = pickle.loads(message)
-        pid = os.fork()
-        if pid == 0:
+        request = pickle.loads(message)  # from the trusted side, the only peer of this socket
+        report_r, report_w = os.pipe()
+        if os.fork() == 0:
+            os.close(report_r)
             control.close()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            channel = socket.socket(fileno=fds[0])
             try:
-                worker.serve(channel, request["path"], request["name"], request["memory"], request["cpu"])
+                _outer(request, fds[0], report_w, readable)
             finally:
                 _hard_exit(70)  # a worker must never fall back into the zygote's loop
+        os.close(report_w)
         for fd in fds:
             os.close(fd)
-        control.send(pickle.dumps(pid))
+        control.send(_read_report(report_r))
+
+
+def _read_report(fd: int) -> bytes:
+    """The outer process's one-line JSON report (worker pid, layers, CPU clock), bounded."""
+    chunks = b""
+    try:
+        while len(chunks) < 65536:
+            ready, _, _ = select.select([fd], [], [], 60.0)
+            if not ready:
+                break
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            chunks += chunk
+    finally:
+        os.close(fd)
+    return chunks or json.dumps({"error": "the worker did not start"}).encode()
+
+
+def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str]) -> None:
+    """The outer process: set up, fork the confined inner worker, wait for it, clean up."""
+    from grader.sandbox import confine, worker
+
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    confine.die_with_parent()
+    plan: confine.Plan = request["plan"]
+    source = _read_source(request["path"])
+    outer = confine.prepare_outer(plan)
+    layers_r, layers_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(layers_r)
+        os.close(report_fd)
+        layers = confine.confine_inner(plan, outer, (channel_fd, layers_w), readable)
+        os.write(layers_w, json.dumps(layers).encode())
+        os.close(layers_w)
+        worker.serve(socket.socket(fileno=channel_fd), request["path"], request["name"], source)
+        return
+    os.close(layers_w)
+    os.close(channel_fd)
+    layers_json = b""
+    while chunk := os.read(layers_r, 4096):
+        layers_json += chunk
+    os.close(layers_r)
+    try:
+        layers = json.loads(layers_json or b"[]")
+    except ValueError:
+        layers = []
+    os.write(report_fd, json.dumps({"pid": pid, "layers": layers, "cpu_file": outer.cpu_file}).encode())
+    os.close(report_fd)
+    while True:
+        try:
+            os.waitpid(pid, 0)
+            break
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+    confine.cleanup_outer(outer)
+    _hard_exit(0)
 
 
 def main() -> None:
     worker_fd = int(sys.argv[1])
-    from grader.sandbox.worker import die_with_parent
+    from grader import kit
+    from grader.sandbox import confine
 
-    die_with_parent()
+    confine.make_undumpable()
+    confine.die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     control = socket.socket(fileno=worker_fd)
     warm_up()
+    readable = confine.readable_paths(confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),
+                                      shared=(str(kit.GRADER_DIR / "data"),))
     control.send(b"ready")
-    serve(control)
+    serve(control, readable)
 
 
 if __name__ == "__main__":
