@@ -159,7 +159,7 @@ def nbgrader_group() -> None:
 @click.option("--force", is_flag=True, help="Overwrite the config and source notebooks written by an earlier build.")
 def nbgrader_build(course_dir: Path, exercise: tuple[str, ...], course_id: str, timeout: int, force: bool) -> None:
     """Write nbgrader_config.py and source/<exercise>/<exercise>.ipynb for EXERCISE(s) (all by default)."""
-    from grader.nbgrader_build import BuildError, build
+    from grader.instructor.nbgrader_course import BuildError, build
 
     selected = [e for e in _select(exercise) if exercise or kit.check_file(e.id).exists()]
     try:

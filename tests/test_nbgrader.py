@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from grader import kit, metadata
 from grader.checking import spec_of
 from grader.cli import main
-from grader.nbgrader_build import checks_of, check_cell_id
+from grader.instructor.nbgrader_course import checks_of, check_cell_id
 
 pytest.importorskip("nbgrader")
 import nbformat  # noqa: E402 - only with nbgrader installed
