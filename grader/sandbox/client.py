@@ -356,8 +356,8 @@ class LearnerModule:
                 "(sleeping, or waiting for input?) and was stopped", "timeout")
         elif reply["status"] == "timeout":
             failure = ModuleUnavailable(
-                f"importing {self.filename} used {min(self.remaining(), self.call_timeout):.3g} s of CPU time "
-                "without finishing (is there an infinite loop or a long computation at module level?)", "timeout")
+                f"importing {self.filename} did not finish: it used {min(self.remaining(), self.call_timeout):.3g} s "
+                "of CPU time (is there an infinite loop or a long computation at module level?)", "timeout")
         else:
             failure = ModuleUnavailable(f"{self.filename} could not be loaded: {_describe(reply)}", "error")
         failure.kind = reply.get("timeout")  # type: ignore[attr-defined]
@@ -427,7 +427,7 @@ class LearnerModule:
                     f"{function}() did not finish: it spent its time waiting without using the CPU "
                     "(sleeping, waiting for input, or blocked) and was stopped", kind="wall")
             raise LearnerTimeout(
-                f"{function}() used {pending.timeout:.3g} s of CPU time without finishing and was stopped "
+                f"{function}() did not finish: it used {pending.timeout:.3g} s of CPU time and was stopped "
                 "(an infinite loop? a loop that never reaches its end condition?)", kind="cpu")
         if status == "missing":
             raise Failure(str(reply.get("message", ""))[:MAX_EXCEPTION_TEXT],
@@ -435,6 +435,9 @@ class LearnerModule:
         if status == "raised" and reply.get("type") == "NotImplementedError":
             raise NotImplementedYet(f"{function}() is not implemented yet (it still raises NotImplementedError)",
                                     hint=f"Open {self.filename}, find the TODO in {function}() and replace the raise with your code.")
+        if status == "tampered":
+            raise LearnerError(f"{function}() could not be judged: {_describe(reply)}",
+                               hint="Exercise code must not change the grader's code or torch's instrumentation.")
         if status == "crashed":
             raise LearnerError(f"the process running {function}() stopped abruptly (it called os._exit, "
                                "was killed, or ran out of memory)")
@@ -476,6 +479,8 @@ def _describe(reply: dict) -> str:
         return "the process stopped abruptly while importing it (os._exit? out of memory?)"
     if status == "unreadable":
         return f"returned something the grader cannot read: {_text(reply.get('message'))}"
+    if status == "tampered":
+        return f"your code changed the grader's own code in its process ({_text(reply.get('message'), 120)})"
     if reply.get("kind") == "memory":
         text = "ran out of memory"
     elif reply.get("type") == "_ExitCalled":

@@ -31,6 +31,8 @@ LAYERS = ("landlock", "pid-namespace", "no-network", "ipc-namespace", "unprivile
           "resource-limits", "cgroup", "private-tmp")
 
 CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x10000000, 0x20000000, 0x40000000
+_CLONE_NEWNS = 0x00020000
+_MS_NOSUID, _MS_NODEV, _MS_BIND, _MS_REC, _MS_PRIVATE = 2, 4, 4096, 16384, 1 << 18
 _PR_SET_PDEATHSIG, _PR_SET_DUMPABLE = 1, 4
 WORKER_UID_BASE = 100_000
 MAX_PROCESSES = 128
@@ -85,11 +87,11 @@ class Outer:
     layers: list[str] = field(default_factory=list)
 
 
-def prepare_outer(plan: Plan) -> Outer:
+def prepare_outer(plan: Plan, readable: list[str]) -> Outer:
     """In the outer process: scratch folder, cgroup, namespaces (before forking the inner one)."""
     outer = Outer()
     is_root = linux() and os.geteuid() == 0
-    if is_root and plan.wants("unprivileged"):
+    if is_root and plan.wants("unprivileged") and _reachable_by_anyone(readable):
         outer.uid = WORKER_UID_BASE + os.getpid()
     if plan.wants("private-tmp"):
         outer.scratch = tempfile.mkdtemp(prefix="w", dir=plan.scratch_root)
@@ -102,6 +104,58 @@ def prepare_outer(plan: Plan) -> Outer:
     if linux():
         _enter_namespaces(outer, plan, is_root)
     return outer
+
+
+def _closed_ancestors(path: str) -> list[str]:
+    """Ancestors of `path` that other users can't traverse (e.g. /root, mode 700)."""
+    found = []
+    current = os.path.dirname(path)
+    while current and current != os.path.dirname(current):
+        try:
+            if not os.stat(current).st_mode & 0o001:
+                found.append(current)
+        except OSError:
+            pass
+        current = os.path.dirname(current)
+    return found
+
+
+def _reachable_by_anyone(readable: list[str]) -> bool:
+    """Make every readable root reachable by an unprivileged user id, in a mount namespace of our own.
+
+    An interpreter installed under a closed home (pyenv in /root) is unreachable once root is
+    dropped; a private tmpfs over the closed folder, holding bind mounts of just the readable
+    roots, opens the way to them and hides the rest of that home. False when that can't be done
+    (then the worker keeps its user id: a wrong verdict is worse than a missing layer).
+    """
+    closed = sorted({ancestor for path in readable for ancestor in _closed_ancestors(path)})
+    tops = [path for path in closed if not _under_any(os.path.dirname(path), tuple(closed))]
+    if not tops:
+        return True
+    libc = _libc()
+    if libc.unshare(_CLONE_NEWNS) != 0:
+        return False
+    if libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None) != 0:
+        return False
+    for top in tops:
+        inside = [path for path in readable if _under_any(path, (top,))]
+        fds = {path: os.open(path, os.O_PATH | os.O_CLOEXEC) for path in inside if os.path.exists(path)}
+        try:
+            if libc.mount(b"tmpfs", top.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, b"mode=755,size=1m") != 0:
+                return False
+            for path, fd in fds.items():
+                if os.path.isdir(f"/proc/self/fd/{fd}"):
+                    os.makedirs(path, mode=0o755, exist_ok=True)
+                else:
+                    os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
+                    open(path, "a").close()
+                if libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, _MS_BIND | _MS_REC, None) != 0:
+                    libc.umount2(top.encode(), 2)  # MNT_DETACH: back to the full view, keep the user id
+                    return False
+        finally:
+            for fd in fds.values():
+                os.close(fd)
+    return True
 
 
 def _own_cgroup(controller: str) -> str | None:

@@ -16,7 +16,8 @@ from typing import Any
 
 import torch
 
-from grader.sandbox import codec
+from grader.probes import PROBES
+from grader.sandbox import codec, integrity
 from grader.sandbox.monitor import CallRecorder
 from grader.sandbox.wire import ChannelClosed, recv_frame, send_frame
 
@@ -106,6 +107,16 @@ def _probe_files() -> list[str]:
 PROBE_FILES = _probe_files()  # listed in the zygote: a confined worker can't list the kit
 
 
+def _watched_code() -> list[Any]:
+    """The grader's worker-side code a forged observation would have to change."""
+    import grader.probes
+    from grader.probes import batches_and_optimizers, classifiers, common, linear_basics, linear_training
+    from grader.sandbox import monitor, plain, wire
+
+    return [codec, plain, wire, monitor, monitor.CallRecorder, sys.modules[__name__], Worker, OutputCapture,
+            grader.probes, common, linear_basics, linear_training, classifiers, batches_and_optimizers]
+
+
 class Worker:
     """Holds the learner module and runs requests against it."""
 
@@ -114,6 +125,8 @@ class Worker:
         self.module_name = module_name
         self.source = source
         self.module: Any = None
+        self.probes = dict(PROBES)
+        self.snapshot = integrity.Snapshot(_watched_code(), PROBES)
         # frames of these files end the monitor's stack scan: what calls torch.optim is below them
         self.boundary = frozenset({self.module_path, __file__, *PROBE_FILES})
 
@@ -140,9 +153,7 @@ class Worker:
         return self._run(lambda: function(*args, **kwargs), args, kwargs, monitor)
 
     def probe(self, name: str, args: tuple, kwargs: dict, monitor: bool) -> dict:
-        from grader.probes import PROBES
-
-        probe = PROBES[name]
+        probe = self.probes[name]  # the registry as it was before the learner's module loaded
         return self._run(lambda: probe(self.module, *args, **kwargs), args, kwargs, monitor)
 
     def _run(self, thunk, args: tuple, kwargs: dict, monitor: bool) -> dict:
@@ -165,6 +176,13 @@ class Worker:
         }
 
     def handle(self, request: dict) -> dict:
+        reply = self._handle(request)
+        changed = self.snapshot.changed()
+        if changed is not None:
+            return {"status": "tampered", "message": changed}
+        return reply
+
+    def _handle(self, request: dict) -> dict:
         op = request["op"]
         try:
             if op == "load":

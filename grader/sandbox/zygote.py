@@ -118,7 +118,7 @@ def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str]) 
     confine.die_with_parent()
     plan: confine.Plan = request["plan"]
     source = _read_source(request["path"])
-    outer = confine.prepare_outer(plan)
+    outer = confine.prepare_outer(plan, readable)
     layers_r, layers_w = os.pipe()
     pid = os.fork()
     if pid == 0:
