@@ -1,12 +1,17 @@
-"""Kernel-side runtime of the nbgrader notebooks: grade the learner's cells through the same sandbox as `grade run`.
+"""Kernel-side runtime of the nbgrader notebooks, and the parts it shares with the autograder.
 
 The set-up cell imports this module (`from grader import notebook as kit_nb`), which starts
 recording the code of every cell the kernel runs. A test cell calls `kit_nb.check(exercise,
 check_id)`: the recorded learner cells become `<tmp>/<exercise>.py`, `python -m grader run
 <exercise> --dir <tmp> --json` grades it in a subprocess (learner code never runs in the
-grader's process), the report is cached per code hash for the following test cells, and a
-check that did not pass raises `CheckFailed`, which renders as a few plain lines (no
-traceback, nothing on stderr: nbgrader scores stderr in a test cell as 0).
+grader's process), the report is cached per code hash for the following test cells (test
+cells add nothing to the code, so a notebook is graded once), and a check that did not pass
+raises `CheckFailed`, which renders as a few plain lines (no traceback, nothing on stderr).
+
+That is for a learner running the notebook. The grade book does not trust the kernel (the
+learner's code can rebind `check`): at `nbgrader autograde` the test cells do not run in the
+kernel at all; grader/instructor/autograde.py grades the notebook's code once, out of the
+kernel, with `module_code`, `grade_code` and `verdict` below, and writes the test cells' outputs.
 """
 
 from __future__ import annotations
@@ -66,55 +71,119 @@ def _install() -> None:
 _DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def _calls_grader(node: ast.stmt) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == "kit_nb" or isinstance(n, ast.alias) and n.asname == "kit_nb"
-               for n in ast.walk(node))
+def _is_grader_module(name: str | None) -> bool:
+    return name is not None and (name == "grader" or name.startswith("grader."))
 
 
-def _cell_code(source: str, succeeded: bool) -> str:
-    """The part of one cell that belongs in the learner's module (original text, comments kept)."""
+def _bound_names(node: ast.stmt) -> set[str]:
+    """The names a top-level statement binds (assignment targets, imports, definitions)."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {alias.asname or alias.name.split(".")[0] for alias in node.names}
+    names = {node.name} if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+            names.add(child.id)
+    return names
+
+
+def _uses_grader(node: ast.stmt, grader_names: set[str]) -> bool:
+    """Whether a statement touches the kit itself: imports from `grader`, names bound from it, or its module names."""
+    if isinstance(node, ast.Import) and any(_is_grader_module(alias.name) for alias in node.names):
+        return True
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and _is_grader_module(node.module):
+        return True
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name) and child.id in grader_names:
+            return True
+        if isinstance(child, ast.Constant) and isinstance(child.value, str) and _is_grader_module(child.value):
+            return True  # sys.modules["grader.notebook"], importlib.import_module("grader.notebook")
+    return False
+
+
+def cell_code(source: str, succeeded: bool, grader_names: set[str] | None = None) -> str:
+    """The part of one cell that belongs in the learner's module (original text, comments kept).
+
+    `grader_names` (updated in place) holds the names bound to the kit so far: statements using
+    them are left out, and what such a statement binds is the kit's too. A cell left with
+    comments only (a test cell once its grader call is gone) adds nothing, so running test
+    cells never changes the module and its report is reused.
+    """
+    grader_names = {"kit_nb"} if grader_names is None else grader_names
     lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:
         return ""  # it failed in the kernel too
     drop: set[int] = set()
+    kept = 0
     for node in tree.body:
-        if _calls_grader(node) or not succeeded and not isinstance(node, _DEFINITIONS):
+        kit = _uses_grader(node, grader_names)
+        if kit:
+            grader_names |= _bound_names(node)
+        if kit or not succeeded and not isinstance(node, _DEFINITIONS):
             first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
             drop.update(range(first - 1, node.end_lineno))
+        else:
+            kept += 1
+    if not kept:
+        return ""
     return "\n".join(line for index, line in enumerate(lines) if index not in drop).strip("\n")
 
 
-def learner_code() -> str:
-    """The module the recorded cells add up to, in execution order.
+def module_code(cells) -> str:
+    """The module that (cell source, ran without error) pairs add up to, in the order given.
 
-    Statements that use the grader (`kit_nb`) are left out, and IPython magics and shell
-    escapes; a cell that raised or was interrupted (a loop at top level stopped by the
-    timeout) keeps only its imports and definitions, which the kernel did run before.
+    Left out: statements that touch the kit (`kit_nb`, imports from `grader`, names bound from
+    them: the graded code is the learner's alone, and rebinding the kernel's grader is not part
+    of it), IPython magics and shell escapes. A cell that raised or was interrupted (a loop at
+    top level stopped by the timeout) keeps only its imports and definitions, which the kernel
+    did run before.
     """
+    grader_names = {"kit_nb"}
     parts = ["# The learner's notebook cells, in the order the kernel ran them."]
-    parts += [code for code in (_cell_code(source, ok) for source, ok in _cells) if code.strip()]
+    parts += [code for code in (cell_code(source, ok, grader_names) for source, ok in cells) if code]
     return "\n\n\n".join(parts) + "\n"
 
 
+def learner_code() -> str:
+    """The module of the cells this kernel has run so far."""
+    return module_code(_cells)
+
+
 # grading ----------------------------------------------------------------------------------------
-def _grade(exercise: str, code: str) -> dict:
-    digest = hashlib.sha256(f"{exercise}\0{code}".encode("utf-8")).hexdigest()
-    if digest in _reports:
-        return _reports[digest]
+class GraderUnavailable(Exception):
+    """The grader itself could not produce a report (not a verdict on the learner's code)."""
+
+
+def grade_code(exercise: str, code: str) -> dict:
+    """The JSON report of `grade run EXERCISE` on `code`, graded in a subprocess (the sandbox)."""
     with tempfile.TemporaryDirectory(prefix="kit-nb-") as folder:
         Path(folder, f"{exercise}.py").write_text(code, encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONSTARTUP", "GRADE_DEBUG")}
-        process = subprocess.run([sys.executable, "-m", "grader", "run", exercise, "--dir", folder, "--json"],
+        # -P: the folder holding the learner's file is not put on the grader's own import path
+        process = subprocess.run([sys.executable, "-P", "-m", "grader", "run", exercise, "--dir", folder, "--json"],
                                  cwd=folder, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                  timeout=RUN_TIMEOUT)
+    detail = (process.stderr.strip().splitlines() or [f"exit status {process.returncode}"])[-1]
     if process.returncode not in (0, 1):
-        detail = (process.stderr.strip().splitlines() or [f"exit status {process.returncode}"])[-1]
-        raise CheckFailed([f"✗ the grader could not run: {detail}"])
-    report = json.loads(process.stdout)
-    _reports[digest] = report
+        raise GraderUnavailable(detail)
+    try:
+        report = json.loads(process.stdout)
+    except ValueError:
+        raise GraderUnavailable(detail) from None
+    if not isinstance(report, dict) or not isinstance(report.get("exercises"), list):
+        raise GraderUnavailable("the grader's report has no exercises")
     return report
+
+
+def _grade(exercise: str, code: str) -> dict:
+    digest = hashlib.sha256(f"{exercise}\0{code}".encode("utf-8")).hexdigest()
+    if digest not in _reports:
+        try:
+            _reports[digest] = grade_code(exercise, code)
+        except GraderUnavailable as exc:
+            raise CheckFailed([f"✗ the grader could not run: {exc}"]) from None
+    return _reports[digest]
 
 
 def _lines(exercise: dict, result: dict) -> list[str]:
@@ -128,22 +197,35 @@ def _lines(exercise: dict, result: dict) -> list[str]:
     return lines
 
 
+def verdict(report: dict, exercise: str, check_id: str) -> tuple[float | None, list[str]]:
+    """(points, lines to show) of one check in a report; points None when the check did not pass.
+
+    A passed public check shows `✓ description`, a passed hidden check nothing. A check that did
+    not pass shows its description, status, safe message and hint (a hidden check's message
+    names no inputs or expected values); a check missing from the report did not pass.
+    """
+    found = [e for e in report.get("exercises", []) if e.get("id") == exercise]
+    results = [c for c in (found[0].get("checks", []) if found else []) if c.get("id") == check_id]
+    if not results:
+        if found and found[0].get("message"):
+            return None, [f"✗ {exercise}: {found[0]['message']}"]
+        return None, [f"✗ no check {check_id!r} in {exercise} here (hidden checks run only when work is graded)"]
+    result = results[0]
+    if result["status"] != "passed":
+        return None, _lines(found[0], result)
+    return float(result["points"]), ([f"✓ {result['description']}"] if result["visibility"] == "public" else [])
+
+
 def check(exercise: str, check_id: str) -> None:
     """Run one of the kit's checks on this notebook's code; raise CheckFailed unless it passed."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         report = _grade(exercise, learner_code())
-    found = [e for e in report.get("exercises", []) if e["id"] == exercise]
-    results = [c for c in (found[0]["checks"] if found else []) if c["id"] == check_id]
-    if not results:
-        if found and found[0].get("message"):
-            raise CheckFailed([f"✗ {exercise}: {found[0]['message']}"])
-        raise CheckFailed([f"✗ no check {check_id!r} in {exercise} here (hidden checks run only when work is graded)"])
-    result = results[0]
-    if result["status"] != "passed":
-        raise CheckFailed(_lines(found[0], result))
-    if result["visibility"] == "public":
-        print(f"✓ {result['description']}")
+    points, lines = verdict(report, exercise, check_id)
+    if points is None:
+        raise CheckFailed(lines)
+    for line in lines:
+        print(line)
     return None
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
+import json
 import importlib
 import inspect
 import os
@@ -17,9 +19,10 @@ import pytest
 from click.testing import CliRunner
 
 from grader import kit, metadata
+from grader import notebook as kernel_runtime
 from grader.checking import spec_of
 from grader.cli import main
-from grader.instructor.nbgrader_course import checks_of, check_cell_id
+from grader.instructor.nbgrader_course import COURSE_FILE, checks_of, check_cell_id, course_salt
 
 pytest.importorskip("nbgrader")
 import nbformat  # noqa: E402 - only with nbgrader installed
@@ -37,6 +40,8 @@ WRONG_SSE = ("def sum_squared_error(prediction, target):\n    s = ((target - pre
 WRONG_MSE = "def mse(prediction, target):\n    return ((target - prediction) ** 2).sum()\n"
 LOOPING_MSE = "def mse(prediction, target):\n    while True:\n        pass\n"
 TOP_LEVEL_LOOP = "\n\nwhile True:  # at cell top level: only nbgrader's cell timeout stops it\n    pass\n"
+# two lines in the learner's own cell that make every test cell pass in the kernel
+PATCH = "\n\nimport grader.notebook\ngrader.notebook.check = lambda exercise, check_id: None\n"
 
 SUBMISSIONS = {
     "correct": {"sum_squared_error": SSE, "mse": MSE},
@@ -46,23 +51,41 @@ SUBMISSIONS = {
     # the wrong code again, with the test cell of a failing check deleted, another one replaced,
     # and a third one's points and source edited: nbgrader must restore them all
     "tampered": {"sum_squared_error": WRONG_SSE, "mse": WRONG_MSE},
+    # the wrong code again, with the kernel's check function rebound: must score what "wrong" scores
+    "patching": {"sum_squared_error": WRONG_SSE, "mse": WRONG_MSE + PATCH},
 }
+# Put first on the import path of every Python process of an autograde: logs each grading run.
+COUNTING_SITECUSTOMIZE = """
+import os, sys
+log = os.environ.get("KIT_TEST_GRADINGS")
+argv = getattr(sys, "orig_argv", [])
+if log and "-m" in argv and argv[argv.index("-m") + 1:argv.index("-m") + 3] == ["grader", "run"]:
+    with open(log, "a", encoding="utf-8") as handle:
+        handle.write(" ".join(argv[argv.index("-m") + 1:argv.index("-m") + 4]) + "\\n")
+"""
 LOG_FORMAT = ["--Application.log_format=%(asctime)s.%(msecs)03d %(message)s", "--Application.log_datefmt=%H:%M:%S"]
 
 
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+def nbgrader(course: Path, *args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run the nbgrader CLI of this environment in the course folder (it calls `alembic` from PATH)."""
     bin_dir = str(Path(sys.executable).parent)
     env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
     env.pop("PYTHONPATH", None)
+    env.update(env_extra or {})
     process = subprocess.run([os.path.join(bin_dir, "nbgrader"), *args], cwd=course, env=env,
                              capture_output=True, text=True, timeout=600)
     assert process.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{process.stdout}\n{process.stderr}"
     return process
 
 
-def check_cell(nb, check_id: str):
-    return cell(nb, check_cell_id(EX, next(s for s in checks_of(EX) if s.id == check_id)))
+def grade_ids(course: Path) -> dict[str, str]:
+    """check id -> grade id of its test cell in this course (hidden ones salted with the course's salt)."""
+    salt = course_salt(course)
+    return {spec.id: check_cell_id(EX, spec, salt) for spec in checks_of(EX)}
+
+
+def check_cell(nb, check_id: str, course: Path):
+    return cell(nb, grade_ids(course)[check_id])
 
 
 def cell(nb, grade_id: str):
@@ -80,9 +103,9 @@ def submit(course: Path, student: str, functions: dict[str, str]) -> None:
     for name, code in functions.items():
         cell(nb, f"{EX}-{name}").source = code
     if student == "tampered":
-        nb.cells.remove(check_cell(nb, "mse_matches_definition"))
-        check_cell(nb, "mse_is_differentiable").source = "pass  # nothing to see here"
-        edited = check_cell(nb, "sse_random_batches_float64")
+        nb.cells.remove(check_cell(nb, "mse_matches_definition", course))
+        check_cell(nb, "mse_is_differentiable", course).source = "pass  # nothing to see here"
+        edited = check_cell(nb, "sse_random_batches_float64", course)
         edited.metadata["nbgrader"]["points"] = 0.0
         edited.source = "pass"
     folder = course / "submitted" / student / EX
@@ -105,15 +128,20 @@ def course(tmp_path_factory):
     nbgrader(course, "generate_assignment", EX, "--force")
     for student, functions in SUBMISSIONS.items():
         submit(course, student, functions)
+    counting = tmp_path_factory.mktemp("counting")
+    (counting / "sitecustomize.py").write_text(COUNTING_SITECUSTOMIZE, encoding="utf-8")
+    gradings = counting / "gradings.log"
     started = time.monotonic()
-    log = nbgrader(course, "autograde", EX, *LOG_FORMAT).stderr  # students are created as they come
+    log = nbgrader(course, "autograde", EX, *LOG_FORMAT,  # students are created as they come
+                   env_extra={"PYTHONPATH": str(counting), "KIT_TEST_GRADINGS": str(gradings)}).stderr
     total = time.monotonic() - started
     seconds = per_submission_seconds(log)
     nbgrader(course, "generate_feedback", EX)
     nbgrader(course, "export")
     print(f"\nautograde: {total:.1f} s for {len(SUBMISSIONS)} submissions; per submission (s):",
           {k: round(v, 1) for k, v in seconds.items()})
-    return {"dir": course, "seconds": seconds}
+    runs = gradings.read_text(encoding="utf-8").splitlines() if gradings.exists() else []
+    return {"dir": course, "seconds": seconds, "gradings": runs}
 
 
 def per_submission_seconds(log: str) -> dict[str, float]:
@@ -131,7 +159,7 @@ def per_submission_seconds(log: str) -> dict[str, float]:
 def expected_points(grade, tmp_path: Path, functions: dict[str, str]) -> dict[str, float]:
     """What `grade run` gives the same code (the loop at top level excepted: the kernel kept the def)."""
     code = SETUP + "\n\n" + "\n\n".join(functions.values())
-    code = code.replace(TOP_LEVEL_LOOP, "")
+    code = code.replace(TOP_LEVEL_LOOP, "").replace(PATCH, "")
     folder = tmp_path / "learner"
     folder.mkdir()
     (folder / f"{EX}.py").write_text(code, encoding="utf-8")
@@ -144,7 +172,7 @@ def gradebook_points(course: Path, student: str) -> dict[str, float]:
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         notebook = gb.find_submission_notebook(EX, EX, student)
-        check_of = {check_cell_id(EX, spec): spec.id for spec in checks_of(EX)}
+        check_of = {grade_id: check_id for check_id, grade_id in grade_ids(course).items()}
         return {check_of[g.name]: g.score for g in notebook.grades}
 
 
@@ -164,7 +192,8 @@ def test_source_notebook_has_valid_nbgrader_metadata(course):
     tests = [m for m in metas if m["grade"]]
     module = importlib.import_module(f"grader.checks.check_{EX}")
     specs = {spec_of(f).id: spec_of(f) for f in vars(module).values() if callable(f) and spec_of(f)}
-    assert sorted(m["grade_id"] for m in tests) == sorted(check_cell_id(EX, s) for s in specs.values())
+    assert sorted(m["grade_id"] for m in tests) == sorted(grade_ids(course["dir"]).values())
+    assert len(specs) == len(grade_ids(course["dir"]))
     assert [m["points"] for m in tests] == [s.points for s in checks_of(EX)]
     hidden_sources = [c.source for c in nb.cells if "BEGIN HIDDEN TESTS" in c.source]
     assert len(hidden_sources) == len(hidden_checks())
@@ -208,9 +237,9 @@ def test_test_cells_write_no_stderr_no_value_and_fail_in_a_few_lines(course):
                     assert 'File "' not in text and len(output.traceback) <= 4
     nb = nbformat.read(course["dir"] / "autograded" / "loops" / EX / f"{EX}.ipynb", as_version=4)
     assert any(o.output_type == "error" for o in cell(nb, f"{EX}-sum_squared_error").outputs)  # interrupted
-    assert "timeout" in "".join(check_cell(nb, "mse_returns_0dim_tensor").outputs[0].traceback)
+    assert "timeout" in "".join(check_cell(nb, "mse_returns_0dim_tensor", course["dir"]).outputs[0].traceback)
     nb = nbformat.read(course["dir"] / "autograded" / "wrong" / EX / f"{EX}.ipynb", as_version=4)
-    lines = check_cell(nb, "mse_matches_definition").outputs[0].traceback
+    lines = check_cell(nb, "mse_matches_definition", course["dir"]).outputs[0].traceback
     assert lines[0].startswith("✗ mse is the mean of the squared errors") and "hint:" in lines[-1]
 
 
@@ -228,6 +257,28 @@ def test_feedback_shows_no_hidden_check_source_or_inputs(course):
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
     assert "sum_squared_error returned a wrong value" in text  # the hidden failure, without values
     assert "mse returned 77 where 25.6667 was expected" in text  # a public failure shows them
+    # as docs/instructors.md says: a failed hidden check shows its one-line description, a passed one nothing
+    failed_hidden = spec_of(next(f for f in hidden if spec_of(f).id == "sse_random_batches_float64")).description
+    assert failed_hidden in text
+    page = (course["dir"] / "feedback" / "correct" / EX / f"{EX}.html").read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert not any(spec_of(f).description in text for f in hidden)
+
+
+@pytest.mark.slow
+def test_rebinding_the_kernels_check_function_gains_nothing(course):
+    patching = gradebook_points(course["dir"], "patching")
+    assert patching == gradebook_points(course["dir"], "wrong")
+    assert sum(patching.values()) < 12
+    nb = nbformat.read(course["dir"] / "autograded" / "patching" / EX / f"{EX}.ipynb", as_version=4)
+    lines = check_cell(nb, "mse_matches_definition", course["dir"]).outputs[0].traceback
+    assert lines[0].startswith("✗ mse is the mean of the squared errors")
+
+
+@pytest.mark.slow
+def test_autograde_grades_each_notebook_once(course):
+    # counted by a sitecustomize on the import path of every process of the autograde (kernels too)
+    assert course["gradings"] == [f"grader run {EX}"] * len(SUBMISSIONS)
 
 
 @pytest.mark.slow
@@ -249,3 +300,107 @@ def test_build_refuses_exercises_without_checks_and_a_file_as_course(tmp_path, m
     result = runner.invoke(main, ["nbgrader", "build", str(tmp_path / "course"), EX])
     assert result.exit_code == 2 and "no checks for ex02_cost yet" in result.output
     assert not (tmp_path / "course").exists()
+
+
+def _hidden_ids(course: Path) -> list[str]:
+    nb = nbformat.read(course / "source" / EX / f"{EX}.ipynb", as_version=4)
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if "BEGIN HIDDEN TESTS" in c.source]
+
+
+def test_hidden_grade_ids_are_salted_per_course_and_kept_by_a_rebuild(tmp_path):
+    runner = CliRunner()
+    ids = {}
+    for name in ("a", "b"):
+        result = runner.invoke(main, ["nbgrader", "build", str(tmp_path / name), EX])
+        assert result.exit_code == 0 and f"wrote {tmp_path / name / COURSE_FILE}" in result.output, result.output
+        ids[name] = _hidden_ids(tmp_path / name)
+    salt_file = (tmp_path / "a" / COURSE_FILE).read_text(encoding="utf-8")
+    rebuilt = runner.invoke(main, ["nbgrader", "build", str(tmp_path / "a"), EX, "--force"])
+    assert rebuilt.exit_code == 0 and COURSE_FILE not in rebuilt.output
+    assert _hidden_ids(tmp_path / "a") == ids["a"] and (tmp_path / "a" / COURSE_FILE).read_text() == salt_file
+    assert len(ids["a"]) == len(hidden_checks()) > 0 and set(ids["a"]).isdisjoint(ids["b"])
+    # a student hashing every check id the kit has, in the usual ways, confirms none of them
+    guesses = {spec_of(f).id for module in kit.CHECKS_DIR.glob("check_*.py")
+               for f in vars(importlib.import_module(f"grader.checks.{module.stem}")).values()
+               if callable(f) and spec_of(f)}
+    digests = {getattr(hashlib, algorithm)(text.encode()).hexdigest()
+               for algorithm in ("sha256", "sha1", "md5") for guess in guesses
+               for text in (guess, f"{EX}/{guess}", f"{EX}:{guess}", f"{EX}-{guess}")}
+    for grade_id in ids["a"] + ids["b"]:
+        suffix = grade_id.rsplit("-", 1)[1]
+        assert not any(digest.startswith(suffix) for digest in digests), grade_id
+    assert not list((tmp_path / "a" / "source").rglob(COURSE_FILE))  # generate_assignment copies source/ only
+    (tmp_path / "a" / COURSE_FILE).write_text("{}")
+    broken = runner.invoke(main, ["nbgrader", "build", str(tmp_path / "a"), EX, "--force"])
+    assert broken.exit_code == 2 and "hidden_id_salt" in broken.output
+
+
+def test_autograde_config_replaces_only_nbgraders_execute(tmp_path):
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+    from traitlets.config.loader import PyFileConfigLoader
+    from traitlets.utils.importstring import import_item
+
+    from grader.instructor.autograde import KitExecute
+
+    assert CliRunner().invoke(main, ["nbgrader", "build", str(tmp_path), EX]).exit_code == 0
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path)).load_config()
+    configured = [import_item(name) for name in config.Autograde.autograde_preprocessors]
+    default = Autograde.class_traits()["autograde_preprocessors"].default()
+    assert configured == [KitExecute if cls is Execute else cls for cls in default]
+
+
+def _student_cells(salt: str) -> list[str]:
+    """The test cells of the student's notebook, as generate_assignment leaves them (hidden regions gone)."""
+    from grader.instructor.nbgrader_course import notebook
+
+    source = notebook(metadata.load().get(EX), SOLUTION, checks_of(EX), salt)
+    cells = [c.source for c in source.cells if c.metadata["nbgrader"].get("grade")]
+    return [re.sub(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", "", c, flags=re.S) for c in cells]
+
+
+def test_kernel_runtime_grades_a_notebook_once(monkeypatch, capsys):
+    """A learner running the test cells one by one: the first one grades, the others reuse its report."""
+    graded = []
+    report = {"exercises": [{"id": EX, "checks": [
+        {"id": s.id, "description": s.description, "status": "passed", "points": s.points, "max_points": s.points,
+         "visibility": s.visibility} for s in checks_of(EX)]}]}
+
+    def fake_run(args, **kwargs):
+        graded.append(Path(kwargs["cwd"], f"{EX}.py").read_text(encoding="utf-8"))
+        return subprocess.CompletedProcess(args, 0, json.dumps(report), "")
+
+    monkeypatch.setattr(kernel_runtime.subprocess, "run", fake_run)
+    monkeypatch.setattr(kernel_runtime, "_reports", {})
+    monkeypatch.setattr(kernel_runtime, "_cells", [(SETUP + "\n" + kernel_runtime.SETUP_IMPORT, True), (SSE, True),
+                                                   (MSE, True)])
+    for source in _student_cells("0" * 64):
+        for line in source.splitlines():
+            if line.startswith("kit_nb.check("):
+                exercise, check_id = re.findall(r'"([^"]+)"', line)
+                kernel_runtime.check(exercise, check_id)
+        kernel_runtime._cells.append((source, True))  # what the kernel's post_run_cell hook records
+    assert len(graded) == 1 and "kit_nb" not in graded[0] and "def mse" in graded[0]
+    assert capsys.readouterr().out.count("✓") == sum(s.visibility == "public" for s in checks_of(EX))
+
+
+def test_graded_code_leaves_out_what_touches_the_kit():
+    from grader.notebook import module_code
+
+    honest = [(SETUP + "\n" + kernel_runtime.SETUP_IMPORT, True), (SSE, True), (WRONG_MSE, True)]
+    patches = [
+        PATCH,
+        "\nkit_nb.check = lambda *args: None\n",
+        "\nfrom grader import notebook\nnotebook.check = lambda *args: None\n",
+        "\nimport grader.notebook as g\nrebind = g\nrebind.check = print\n",
+        "\nimport sys\nsys.modules['grader.notebook'].check = print\n",
+        "\nimport importlib\nimportlib.import_module('grader.notebook').check = print\n",
+        "\ndef cheat():\n    kit_nb.check = print\n\n\ncheat()\n",
+    ]
+    for patch in patches:
+        patched = [(SETUP + "\n" + kernel_runtime.SETUP_IMPORT, True), (SSE, True), (WRONG_MSE + patch, True)]
+        kept = [line for line in module_code(patched).splitlines() if line not in ("import sys", "import importlib")]
+        assert [line for line in kept if line] == [line for line in module_code(honest).splitlines() if line], patch
+    # a cell that raised keeps its definitions; test cells (comments and a grader call) add nothing
+    interrupted = module_code(honest[:2] + [(WRONG_MSE + TOP_LEVEL_LOOP, False), ("# a check\nkit_nb.check('a', 'b')", True)])
+    assert interrupted == module_code(honest)

@@ -6,15 +6,23 @@ its own. The notebook comes from the same sources as everything else: markdown f
 solution module's docstring, a locked set-up cell from its imports, one solution cell per
 function (nbgrader's `### BEGIN/END SOLUTION` markers turn into stubs), and one locked
 autograder test cell per check with that check's points (hidden checks inside
-`### BEGIN/END HIDDEN TESTS`). See grader/notebook.py for what a test cell does.
+`### BEGIN/END HIDDEN TESTS`). See grader/notebook.py for what a test cell does in a learner's
+kernel, and grader/instructor/autograde.py for how `nbgrader autograde` grades them out of it.
+
+A hidden check's grade id is a keyed hash of its id, with a salt drawn for the course at its
+first build and kept in `kit-course.json` next to nbgrader_config.py (instructor-only, like the
+gradebook): a student cannot tell which hidden checks a notebook has by hashing check ids.
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import hmac
 import importlib
 import inspect
+import json
+import secrets
 from pathlib import Path
 
 from grader import kit
@@ -24,6 +32,7 @@ from grader.notebook import SETUP_IMPORT
 from grader.stubs import BEGIN
 
 CONFIG_NAME = "nbgrader_config.py"
+COURSE_FILE = "kit-course.json"  # the course's salt for hidden grade ids; never released
 CONFIG = '''"""nbgrader configuration written by `grade nbgrader build` (docs/instructors.md explains each choice)."""
 
 c = get_config()  # noqa: F821 - nbgrader provides get_config
@@ -37,6 +46,19 @@ c.Execute.interrupt_on_timeout = True
 
 # A deleted or renamed test cell is put back from the gradebook and graded: no free pass.
 c.OverwriteCells.add_missing_cells = True
+
+# The kit's test cells are graded out of the learner's kernel, by the kit's sandboxed grader,
+# once per notebook: KitExecute stands where nbgrader's Execute stood (the rest is nbgrader
+# 0.9.6's default list). A learner's code cannot change a test cell's outcome.
+c.Autograde.autograde_preprocessors = [
+    "grader.instructor.autograde.KitExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
 
@@ -60,11 +82,38 @@ def checks_of(exercise_id: str) -> list[CheckSpec]:
     return [spec_of(f) for f in sorted(functions, key=lambda f: f.__code__.co_firstlineno)]
 
 
-def check_cell_id(exercise_id: str, spec: CheckSpec) -> str:
-    """The grade id of a check's test cell; a hidden check's id says nothing about what it tests."""
+def check_cell_id(exercise_id: str, spec: CheckSpec, salt: str) -> str:
+    """The grade id of a check's test cell; a hidden check's id says nothing about what it tests.
+
+    It is an HMAC of the check id keyed with the course's salt: without the salt, hashing the
+    check ids a student can guess confirms none of them.
+    """
     if spec.visibility == "hidden":
-        return f"{exercise_id}-hidden-{hashlib.sha256(spec.id.encode()).hexdigest()[:10]}"
+        digest = hmac.new(salt.encode(), f"{exercise_id}/{spec.id}".encode(), hashlib.sha256).hexdigest()
+        return f"{exercise_id}-hidden-{digest[:12]}"
     return f"{exercise_id}-check-{spec.id}"
+
+
+def course_salt(course_dir: Path) -> str | None:
+    """The salt of an existing course (its kit-course.json), or None before the first build."""
+    path = Path(course_dir) / COURSE_FILE
+    if not path.exists():
+        return None
+    try:
+        salt = json.loads(path.read_text(encoding="utf-8"))["hidden_id_salt"]
+    except (ValueError, KeyError, TypeError):
+        raise BuildError(f"{path} is not the file `grade nbgrader build` wrote (no hidden_id_salt in it)") from None
+    if not isinstance(salt, str) or len(salt) < 32:
+        raise BuildError(f"{path}: hidden_id_salt must be a string of at least 32 characters")
+    return salt
+
+
+def _course_file(salt: str) -> str:
+    return json.dumps({
+        "about": "Written by `grade nbgrader build`; keep it with the course and never hand it out: the salt "
+                 "hides which hidden checks a notebook has, and a rebuild must reuse it (same grade ids).",
+        "hidden_id_salt": salt,
+    }, indent=2) + "\n"
 
 
 def _meta(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
@@ -108,7 +157,7 @@ def _code_parts(source: str, filename: str) -> list[tuple[str, str | None]]:
     return [("\n".join(lines[start:end]).strip("\n"), name) for start, end, name in spans]
 
 
-def notebook(exercise: Exercise, solution_source: str, checks: list[CheckSpec]):
+def notebook(exercise: Exercise, solution_source: str, checks: list[CheckSpec], salt: str):
     """The instructor ("source") notebook of one exercise."""
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -134,8 +183,9 @@ def notebook(exercise: Exercise, solution_source: str, checks: list[CheckSpec]):
         "`raise NotImplementedError()`), keeping each function's name and arguments.\n\n"
         f"The cells under **Checks** run the kit's checks on your code: {total:g} points, "
         f"{hidden:g} of them in hidden checks that run only when your notebook is graded. "
-        "A check that does not pass says why. The check cells are restored when your notebook is "
-        "graded, so editing or deleting them changes nothing."), f"{ex}-howto", locked=True)
+        "A check that does not pass says why. When your notebook is graded, the grader runs the checks "
+        "on your code itself, outside the notebook: editing, deleting or redefining the check cells "
+        "changes nothing."), f"{ex}-howto", locked=True)
     setup_done = False
     for code, function in _code_parts(solution_source, exercise.filename):
         if function is None and not setup_done:
@@ -156,7 +206,7 @@ def notebook(exercise: Exercise, solution_source: str, checks: list[CheckSpec]):
                       f"### BEGIN HIDDEN TESTS\n{call}\n### END HIDDEN TESTS")
         else:
             source = f"# {spec.description}  ({spec.points:g} {plural})\n{call}"
-        add(new_code_cell(source), check_cell_id(ex, spec), grade=True, locked=True, points=spec.points)
+        add(new_code_cell(source), check_cell_id(ex, spec, salt), grade=True, locked=True, points=spec.points)
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},
         "language_info": {"name": "python"},
@@ -167,7 +217,7 @@ def notebook(exercise: Exercise, solution_source: str, checks: list[CheckSpec]):
 
 def build(course_dir: Path, exercises: list[Exercise], *, course_id: str = "torch-exercise-kit",
           timeout: int = 60, force: bool = False) -> list[Path]:
-    """Write the config and one source notebook per exercise; return the paths written."""
+    """Write the config and one source notebook per exercise (and the course's salt the first time); return the paths written."""
     try:
         import nbformat
     except ImportError:
@@ -187,13 +237,19 @@ def build(course_dir: Path, exercises: list[Exercise], *, course_id: str = "torc
     existing = [path for path in targets if path.exists()]
     if existing and not force:
         raise BuildError(f"{existing[0]} exists (use --force to overwrite what an earlier build wrote)")
+    salt = course_salt(course_dir)
     written = []
+    if salt is None:
+        salt = secrets.token_hex(32)
+        course_dir.mkdir(parents=True, exist_ok=True)
+        (course_dir / COURSE_FILE).write_text(_course_file(salt), encoding="utf-8")
+        written.append(course_dir / COURSE_FILE)
     for path, exercise in targets.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         if exercise is None:
             path.write_text(CONFIG.format(course_id=course_id, timeout=int(timeout)), encoding="utf-8")
         else:
             source = (kit.SOLUTIONS_DIR / exercise.filename).read_text(encoding="utf-8")
-            nbformat.write(notebook(exercise, source, checks_of(exercise.id)), str(path))
+            nbformat.write(notebook(exercise, source, checks_of(exercise.id), salt), str(path))
         written.append(path)
     return written
