@@ -67,9 +67,7 @@ def main() -> None:
 def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: int, verbose: bool) -> None:
     """Grade EXERCISE(s) (ex02_cost, ex02, 2 or cost); all of them by default."""
     selected = _select(exercise)
-    folder = directory if directory is not None else kit.default_exercises_dir()
-    if not folder.is_dir():
-        usage_error(f"no such folder: {folder}")
+    folder = learner_folder(directory)  # the folder, or the exercises/ of a repository given as --dir
     from grader.sandbox.client import SandboxUnavailable, Zygote
 
     zygote = Zygote.start()  # before our own torch import, so the two overlap
@@ -169,6 +167,11 @@ def nbgrader_build(course_dir: Path, exercise: tuple[str, ...], course_id: str, 
     for path in written:
         click.echo(f"wrote {path}")
     click.echo(f"next: cd {course_dir} && nbgrader generate_assignment {selected[0].id}")
+
+
+from grader.instructor.commands import learner_folder, register  # noqa: E402 - after main exists
+
+register(main)  # grade batch, grade gradescope, grade prairielearn
 
 
 def entry() -> None:

@@ -1,0 +1,63 @@
+"""One grading process of `grade batch`: its own zygote, the kit's runner, one oracle shared by every student it grades.
+
+Protocol (JSON lines): it first writes `{"ready": true, "layers": [...]}`, then answers each
+request `{"dir": ..., "exercises": [...], "seed": N}` read on stdin with
+`{"report": <grade-report/1>, "text": <the text `grade run` prints>, "internal_errors": [...]}`
+(or `{"error": ...}` when the grader itself failed). Anything else the process or a library
+prints goes to stderr, never into the protocol. It ends at end of input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def main() -> None:
+    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+    os.dup2(2, 1)  # stray output (ours or a library's) must not corrupt the protocol
+
+    from grader.sandbox.client import SandboxUnavailable, Zygote
+
+    zygote = Zygote.start()  # before torch is imported here, so the two imports overlap
+    try:
+        from grader import metadata
+        from grader.instructor.memo import MemoOracle
+        from grader.oracle_select import default_oracle
+        from grader.render import render_report
+        from grader.runner import run
+
+        inner, hidden_included = default_oracle()
+        oracle = MemoOracle(inner)
+        catalog = metadata.load()
+        try:
+            layers = zygote.layers()
+        except SandboxUnavailable as exc:
+            protocol.write(json.dumps({"ready": False, "error": str(exc)}) + "\n")
+            return
+        protocol.write(json.dumps({"ready": True, "layers": layers}) + "\n")
+        for line in sys.stdin:
+            request = json.loads(line)
+            try:
+                selected = metadata.resolve(catalog, request["exercises"])
+                report = run(selected, request["dir"], zygote=zygote, seed=int(request["seed"]), oracle=oracle,
+                             hidden_included=hidden_included)
+                reply = {"report": report.to_json(), "text": render_report(report, colour=False),
+                         "internal_errors": [str(e) for e in getattr(report, "internal_errors", [])],
+                         "oracle": {"hits": oracle.hits, "misses": oracle.misses}}
+            except SandboxUnavailable as exc:
+                reply = {"error": f"the grading sandbox failed: {exc}"}
+            except Exception as exc:  # noqa: BLE001 - reported as the grader's own failure for this student
+                reply = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
+            protocol.write(json.dumps(reply, ensure_ascii=False) + "\n")
+    finally:
+        zygote.close()
+        protocol.flush()
+
+
+if __name__ == "__main__":
+    main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # skip torch's slow interpreter teardown

@@ -1,0 +1,118 @@
+"""What the Gradescope and PrairieLearn entry points share: the bundle's settings, and grading one submission.
+
+A bundle holds the instructor kit in `kit/` (grader, checks, solutions), a `kit_bundle.json`
+with the teacher's choices, and the platform's own entry files. Inside the platform's container
+the entry point grades the submitted files exactly as `grade run --dir` does, in the kit's
+confined workers, which cannot read the kit's answers.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader import metadata
+
+BUNDLE_FILE = "kit_bundle.json"
+BUNDLE_FORMAT = "kit-bundle/1"
+
+
+@dataclass
+class Settings:
+    exercises: list[str]
+    seed: int
+    allow_unconfined: bool = False
+    hidden_visibility: str = "after_published"  # Gradescope only
+
+    @classmethod
+    def load(cls, path: Path) -> "Settings":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("format") != BUNDLE_FORMAT:
+            raise ValueError(f"{path.name} is not a kit bundle's settings ({BUNDLE_FORMAT})")
+        return cls(list(data["exercises"]), int(data["seed"]), bool(data.get("allow_unconfined", False)),
+                   str(data.get("hidden_visibility", "after_published")))
+
+    def to_json(self) -> dict:
+        return {"format": BUNDLE_FORMAT, "exercises": self.exercises, "seed": self.seed,
+                "allow_unconfined": self.allow_unconfined, "hidden_visibility": self.hidden_visibility}
+
+
+@dataclass
+class Graded:
+    """One submission's outcome: the report (None when nothing could be graded) and what to tell the learner."""
+
+    report: Any  # grader.report.Report
+    text: str
+    problem: str | None = None  # the submission held none of the files
+    refused: str | None = None  # the container cannot confine learner code
+
+
+def stage(submission: Path, names: list[str], target: Path) -> tuple[list[str], list[str]]:
+    """Copy the learner's modules found at the submission root or in `exercises/` to `target`.
+
+    Returns (found, missing) file names; symbolic links are not followed.
+    """
+    from grader.instructor.locate import present
+
+    found_here = present(submission, names)
+    inner = submission / "exercises"
+    found_inner = present(inner, names) if inner.is_dir() and not inner.is_symlink() else ()
+    target.mkdir(parents=True, exist_ok=True)
+    found = []
+    for name in names:
+        source = submission / name if name in found_here else inner / name if name in found_inner else None
+        if source is not None:
+            shutil.copyfile(source, target / name)
+            found.append(name)
+    return found, [name for name in names if name not in found]
+
+
+def grade_submission(submission: Path, settings: Settings) -> Graded:
+    """Grade the submitted files with the kit's hidden checks and reference, in confined workers."""
+    from grader.sandbox.client import Zygote
+
+    zygote = Zygote.start()  # before torch is imported here
+    work = Path(tempfile.mkdtemp(prefix="kit-submission-"))
+    try:
+        from grader.instructor.batch import missing_key_layers, refusal
+        from grader.oracle_select import default_oracle
+        from grader.render import render_report
+        from grader.runner import run
+
+        catalog = metadata.load()
+        selected = metadata.resolve(catalog, settings.exercises)
+        names = [exercise.filename for exercise in selected]
+        found, missing = stage(submission, names, work / "exercises")
+        layers = zygote.layers()
+        if missing_key_layers(layers) and not settings.allow_unconfined:
+            return Graded(None, "", refused=refusal(layers).replace(" or pass --allow-unconfined to grade anyway", ""))
+        oracle, hidden_included = default_oracle()
+        report = run(selected, work / "exercises", zygote=zygote, seed=settings.seed, oracle=oracle,
+                     hidden_included=hidden_included)
+        text = render_report(report, colour=False)
+        problem = None
+        if not found:
+            problem = (f"None of the expected files ({', '.join(names)}) is in your submission, "
+                       "at its top level or in an exercises/ folder.")
+        elif missing:
+            text = f"Missing from your submission: {', '.join(missing)}.\n\n{text}"
+        return Graded(report, text, problem)
+    finally:
+        zygote.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def check_lines(exercise: Any, check: Any) -> str:
+    """A check's feedback: its message and hint (already safe for hidden checks)."""
+    lines = []
+    if exercise.message and check.status in ("error", "timeout", "skipped") and exercise.status in ("error", "timeout"):
+        lines.append(exercise.message)
+    elif check.message:
+        lines.append(check.message)
+    if check.hint:
+        lines.append(f"hint: {check.hint}")
+    return "\n".join(lines)
