@@ -39,4 +39,5 @@ def test_hostile_module_is_contained(path, grade, tmp_path):
         texts = [hostile.message or ""] + [check.message or "" for check in hostile.checks]
         assert any(expected["message"] in text for text in texts), texts
     assert bystander.status == "passed", [(c.id, c.status, c.message) for c in bystander.checks]
-    assert elapsed < float(expected["max_seconds"]), f"took {elapsed:.1f} s"
+    # deadlines are CPU time; the wall clock is only a backstop against a grader that hangs
+    assert elapsed < 10 * float(expected["max_seconds"]), f"took {elapsed:.1f} s"

@@ -125,12 +125,12 @@ class Zygote:
     def spawn(self, path: Path, name: str) -> "WorkerHandle":
         """Fork a fresh confined worker for the module at `path`; relaunch the zygote once if it died."""
         try:
-            return self._fork({"path": str(path), "name": name, "plan": self._plan()})
+            return self._fork({"path": str(Path(path).absolute()), "name": name, "plan": self._plan()})
         except (OSError, ConnectionError, ValueError):
             self.close()
             self.restarts += 1
             self._launch()
-            return self._fork({"path": str(path), "name": name, "plan": self._plan()})
+            return self._fork({"path": str(Path(path).absolute()), "name": name, "plan": self._plan()})
 
     def layers(self) -> list[str]:
         """The confinement layers that held for the last worker (spawns one to find out if needed)."""
@@ -220,7 +220,15 @@ class WorkerHandle:
         from grader.sandbox import codec
 
         idle_limit = clocks.idle_limit(cpu_timeout)
+        pause = 0.0  # a reply already waiting is taken whatever the clocks say: the trusted side may have been the slow one
         while True:
+            try:
+                ready, _, _ = select.select([self.sock], [], [], pause)
+            except (OSError, ValueError):
+                self.kill()
+                return {"status": "crashed"}
+            if ready:
+                break
             cpu, delay, wall = self.used_since_send()
             if cpu >= cpu_timeout:
                 self.kill()
@@ -229,13 +237,6 @@ class WorkerHandle:
                 self.kill()
                 return {"status": "timeout", "timeout": "wall", "cpu": cpu, "wall": wall}
             pause = min(max(cpu_timeout - cpu, 0.01), 0.25)
-            try:
-                ready, _, _ = select.select([self.sock], [], [], pause)
-            except (OSError, ValueError):
-                self.kill()
-                return {"status": "crashed"}
-            if ready:
-                break
         try:
             payload = recv_frame(self.sock, limit=MAX_REPLY_BYTES, deadline=time.monotonic() + idle_limit)
         except socket.timeout:
