@@ -75,7 +75,7 @@ def safe_extract(archive: Path, target: Path) -> None:
                 if member.is_dir() or not parts or _IGNORED_ZIP_PARTS & set(parts):
                     continue
                 mode = member.external_attr >> 16
-                if mode and not stat.S_ISREG(mode):
+                if stat.S_IFMT(mode) not in (0, stat.S_IFREG):  # no type bits: an ordinary file (Windows tools)
                     raise ZipRefused(f"the archive holds a link or special file ({member.filename[:80]!r})")
                 if member.file_size > MAX_MEMBER_BYTES:
                     raise ZipRefused(f"{parts[-1][:80]!r} is larger than {MAX_MEMBER_BYTES // 1024**2} MiB")
