@@ -11,21 +11,36 @@ VISIBILITIES = ("public", "hidden")
 
 @dataclass(frozen=True)
 class CheckSpec:
-    """A check's identity. `description` is the first line of its docstring."""
+    """A check's identity. `description` is the first line of its docstring.
+
+    `depends`: checks without which this one cannot be judged at all (it is skipped when one of
+    them did not pass). `taught_by`: for a hidden check, the public checks that teach the same
+    rules on other inputs (so no rule is discovered only at grading time). `advisory`: a public,
+    0-point check of robustness beyond the contract; it never fails, its finding is advice.
+    """
 
     id: str
     description: str
     points: float
     visibility: str
     depends: tuple[str, ...]
+    taught_by: tuple[str, ...] = ()
+    advisory: bool = False
 
 
-def check(*, points: float, visibility: str = "public", depends: tuple[str, ...] | list[str] = ()) -> Callable:
+def check(*, points: float, visibility: str = "public", depends: tuple[str, ...] | list[str] = (),
+          taught_by: tuple[str, ...] | list[str] = (), advisory: bool = False) -> Callable:
     """Mark a `test_<id>` function as a graded check."""
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility must be one of {VISIBILITIES}")
     if points < 0:
         raise ValueError("points must be >= 0")
+    if visibility == "hidden" and not taught_by:
+        raise ValueError("a hidden check names the public checks that teach its rules: taught_by=[...]")
+    if visibility == "public" and taught_by:
+        raise ValueError("taught_by is for hidden checks (a public check teaches by itself)")
+    if advisory and (points != 0 or visibility != "public"):
+        raise ValueError("an advisory check is public and worth 0 points (it gives advice, never a verdict)")
 
     def decorate(function: Callable) -> Callable:
         name = function.__name__
@@ -40,6 +55,8 @@ def check(*, points: float, visibility: str = "public", depends: tuple[str, ...]
             points=float(points),
             visibility=visibility,
             depends=tuple(depends),
+            taught_by=tuple(taught_by),
+            advisory=advisory,
         )
         return function
 

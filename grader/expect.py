@@ -23,17 +23,22 @@ def fail(message: str, *, mistake: str | None = None, hint: str | None = None, s
     raise Failure(message, mistake=mistake, hint=hint or hint_for(mistake), safe_message=safe_message)
 
 
+def article(word: str) -> str:
+    """"an int", "a float", "an nn.Linear"..."""
+    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
+
+
 def describe(value: Any) -> str:
     """Short learner-facing description of any decoded value."""
     if isinstance(value, torch.Tensor):
         return f"a tensor of shape {tuple(value.shape)}"
     if isinstance(value, ForeignObject):
-        return f"a {value.type_name} ({value.text[:60]})"
+        return f"{article(value.type_name)} ({value.text[:60]})"
     if isinstance(value, ModuleSummary):
-        return f"a {value.type_name} module"
+        return f"{article(value.type_name)} module"
     if value is None:
         return "None"
-    return f"a {type(value).__name__} ({str(value)[:60]})"
+    return f"{article(type(value).__name__)} ({str(value)[:60]})"
 
 
 def show(value: Any, limit: int = 6) -> str:
@@ -49,6 +54,35 @@ def show(value: Any, limit: int = 6) -> str:
     if isinstance(value, (list, tuple)) and all(isinstance(v, (int, float)) for v in value):
         return "[" + ", ".join(_num(v) for v in value[:limit]) + (", …" if len(value) > limit else "") + f"] ({len(value)} values)"
     return describe(value)
+
+
+def first_difference(got: torch.Tensor, expected: torch.Tensor, rtol: float = 1.3e-6, atol: float = 1e-5) -> str | None:
+    """"at index (2, 0): expected 0.5, got 0.25" for the first element that differs (same shapes only)."""
+    if not (isinstance(got, torch.Tensor) and isinstance(expected, torch.Tensor)) or got.shape != expected.shape:
+        return None
+    if got.numel() <= 1:
+        return None
+    g, e = got.detach().double(), expected.detach().double()
+    if expected.is_floating_point() or got.is_floating_point():
+        bad = ~torch.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+    else:
+        bad = g != e
+    if not bad.any():
+        return None
+    flat = int(bad.reshape(-1).nonzero()[0])
+    index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), tuple(got.shape)))
+    shown = index[0] if len(index) == 1 else index
+    count = int(bad.sum())
+    others = f" ({count - 1} other element{'s' if count != 2 else ''} differ too)" if count > 1 else ""
+    return (f"first difference at index {shown}: expected {_num(e.reshape(-1)[flat].item())}, "
+            f"got {_num(g.reshape(-1)[flat].item())}{others}")
+
+
+def mismatch(what: str, got: Any, expected: Any, rtol: float = 1.3e-6, atol: float = 1e-5) -> str:
+    """"what returned … where … was expected", plus where the first difference is for tensors."""
+    message = f"{what} returned {show(got)} where {show(expected)} was expected"
+    where = first_difference(got, expected, rtol, atol)
+    return f"{message}; {where}" if where else message
 
 
 def _num(value: Any) -> str:
@@ -135,8 +169,7 @@ def close(got: Any, expected: Any, what: str, *, variants: Mapping[str, Any] | N
     if similar(got, expected, rtol, atol):
         return
     mistake = matching_mistake(got, variants, rtol, atol)
-    fail(f"{what} returned {show(got)} where {show(expected)} was expected",
-         mistake=mistake, safe_message=f"{what} returned {hidden_detail}")
+    fail(mismatch(what, got, expected, rtol, atol), mistake=mistake, safe_message=f"{what} returned {hidden_detail}")
 
 
 def close_all(cases: Iterable[tuple[Any, Any, Mapping[str, Any] | None]], what: str, *,
@@ -152,7 +185,7 @@ def close_all(cases: Iterable[tuple[Any, Any, Mapping[str, Any] | None]], what: 
         candidates = matching if candidates is None else [m for m in candidates if m in matching]
     if failing:
         got, expected = failing[0]
-        fail(f"{what} returned {show(got)} where {show(expected)} was expected",
+        fail(mismatch(what, got, expected, rtol, atol),
              mistake=(candidates or [None])[0], safe_message=f"{what} returned {hidden_detail}")
 
 
@@ -168,16 +201,35 @@ def unchanged(call: CallResult, sent: Iterable[Any], names: Iterable[str], what:
                  mistake="mutated_argument")
 
 
+TAMPERED = "tampered"
+
+
+def forbidden_message(function: str, names: Iterable[str]) -> str:
+    """The one message for a function whose result came from a forbidden call (or a tampered record)."""
+    names = list(names)
+    if TAMPERED in names:
+        return (f"the grader's record of the torch functions {function}() called was interfered with, "
+                f"so its results cannot be trusted and earn no points")
+    shown = ", ".join(_pretty_call(name) for name in names)
+    return (f"{function}() used {shown}, which this exercise asks you to do by hand; "
+            f"until it computes its result itself, none of the checks of {function}() earn points")
+
+
 def not_forbidden(call: CallResult, forbidden: Iterable[str], what: str) -> None:
-    """Require that no forbidden function was reached, however it was called (C5, C6)."""
+    """Require that no forbidden function was reached, however it was called (the rule that a
+    function doing something "by hand" must not call the library function that does it)."""
+    function = what.split("(")[0]
+    if getattr(call, "tampered", False) or TAMPERED in (call.calls or ()):
+        fail(forbidden_message(function, [TAMPERED]))
     used = call.used(*forbidden)
     if used:
-        names = ", ".join(_pretty_call(name) for name in used)
-        fail(f"{what} used {names}, which this exercise asks you to do by hand", mistake="forbidden_call")
+        fail(forbidden_message(function, used), mistake="forbidden_call")
 
 
 def _pretty_call(name: str) -> str:
-    return name if name.startswith("torch.") else f"{name}()"
+    if name.startswith("torch."):
+        return name
+    return f"{name}() (autograd)" if name == "backward" else f"{name}()"
 
 
 def no_grad_tensor(value: torch.Tensor, what: str, *, mistake: str | None = None) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +12,104 @@ import pytest
 from grader.checking import CheckSpec, spec_of
 from grader.outcomes import CheckOutcome, ModuleUnavailable
 from grader.report import CheckResult
+
+PRINTED_LINES = 3  # the learner's last printed lines shown under a failed public check
+_GRADER_DIR = str(Path(__file__).resolve().parent)
+# "path:line: SomeWarning: text" as Python's warnings module prints it
+_WARNING_LINE = re.compile(r"^(?P<path>/[^:]*):(?P<line>\d+): (?P<category>[A-Za-z_]\w*): ")
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.~/])/(?:[\w.\-+@]+/)+([\w.\-+@]*)")
+
+
+def mistake_label(mistake: str) -> str:
+    """`sum_instead_of_mean` → "sum instead of mean"."""
+    return mistake.replace("_", " ")
+
+
+def scrub_paths(text: str | None, learner_dir: Path | None = None) -> str | None:
+    """No absolute path of the grading machine: learner files by name, the folder as "the submission folder"."""
+    if not text:
+        return text
+    if learner_dir is not None:
+        folder = str(learner_dir).rstrip("/")
+        text = text.replace(folder + "/", "").replace(folder, "the submission folder")
+    return _ABSOLUTE_PATH.sub(lambda match: match.group(1) or "a folder", text)
+
+
+def learner_output(text: str, learner_dir: Path | None = None, limit: int = PRINTED_LINES) -> str:
+    """The last lines the learner's code printed, without warnings raised inside torch or the grader."""
+    lines, skip_source = [], False
+    for line in text.strip().splitlines():
+        if skip_source:  # the source line Python prints under a warning, indented
+            skip_source = False
+            if line.startswith((" ", "\t")):
+                continue
+        warning = _WARNING_LINE.match(line)
+        if warning and not _is_learner_file(warning["path"], learner_dir):
+            skip_source = True
+            continue
+        if line.strip():
+            lines.append(scrub_paths(line, learner_dir)[:100])
+    if not lines:
+        return ""
+    shown = lines[-limit:]
+    more = len(lines) - len(shown)
+    return (f"…({more} more line{'s' if more != 1 else ''}) | " if more else "") + " | ".join(shown)
+
+
+def _is_learner_file(path: str, learner_dir: Path | None) -> bool:
+    if learner_dir is None:
+        return False
+    resolved = os.path.normpath(path)
+    return resolved.startswith(str(learner_dir).rstrip("/") + "/") and not resolved.startswith(_GRADER_DIR)
+
+
+class RecordingModule:
+    """The learner module as the checks see it: every call is noted for the check that made it.
+
+    Notes are (function, CallResult or None): the plugin uses them to withdraw the points of the
+    checks of a function whose result came from a forbidden library call (the result is not the
+    learner's), and to name that call instead of the symptom.
+    """
+
+    def __init__(self, module: Any) -> None:
+        object.__setattr__(self, "_module", module)
+        object.__setattr__(self, "notes", [])
+
+    def note_into(self, notes: list) -> None:
+        """Note the following calls in `notes` (one list per check)."""
+        object.__setattr__(self, "notes", notes)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._module, name, value)
+
+    def _note(self, function: str, run):
+        try:
+            result = run()
+        except BaseException:
+            self.notes.append((function, None))
+            raise
+        self.notes.append((function, result))
+        return result
+
+    def call(self, name: str, *args: Any, **kwargs: Any):
+        return self._note(name, lambda: self._module.call(name, *args, **kwargs))
+
+    def probe(self, probe: str, *args: Any, function: str, **kwargs: Any):
+        return self._note(function, lambda: self._module.probe(probe, *args, function=function, **kwargs))
+
+    def submit(self, name: str, *args: Any, **kwargs: Any):
+        pending = self._note(name, lambda: self._module.submit(name, *args, **kwargs))
+        self.notes.pop()  # noted again when its result arrives
+        recorder = self
+
+        class Pending:
+            def result(self):
+                return recorder._note(name, pending.result)
+
+        return Pending()
 
 
 class GradingPlugin:
@@ -21,6 +122,8 @@ class GradingPlugin:
         self.load_status: dict[str, tuple[str, str]] = {}
         self._status: dict[tuple[str, str], str] = {}
         self._pending: dict[str, CheckResult] = {}
+        self._notes: dict[str, list] = {}  # nodeid -> the learner calls its check made
+        self._forbidden_for: dict[str, dict[str, tuple[str, ...]]] = {}  # exercise -> function -> patterns
 
     # hooks ----------------------------------------------------------------------------------
     def pytest_configure(self, config) -> None:
@@ -39,6 +142,7 @@ class GradingPlugin:
     def pytest_runtest_setup(self, item) -> None:
         spec: CheckSpec = spec_of(item.function)
         exercise = item.module.EXERCISE
+        self._forbidden_for.setdefault(exercise, dict(getattr(item.module, "FORBIDDEN_FOR", {}) or {}))
         if exercise in self.session.modules:
             self.session.modules[exercise].last_output = ""
         if exercise in self.load_status:
@@ -48,17 +152,26 @@ class GradingPlugin:
             self.session.learner(exercise).ensure_loaded()
         except ModuleUnavailable as exc:
             self.load_status[exercise] = (exc.status, exc.message)
-            self._pending[item.nodeid] = self._result(spec, exc.status, exc.message)
+            result = self._result(spec, exc.status, exc.message)
+            if exc.status == "timeout":
+                result.timeout = getattr(exc, "kind", None) or "wall"
+            self._pending[item.nodeid] = result
             pytest.skip("module not loaded")
+        module = self.session.modules.get(exercise)
+        if module is not None:
+            if not isinstance(module, RecordingModule):
+                module = self.session.modules[exercise] = RecordingModule(module)
+            module.note_into(self._notes.setdefault(item.nodeid, []))
         if not self.follow_dependencies:
             return
-        for dependency in spec.depends:
-            status = self._status.get((exercise, dependency))
-            if status != "passed":
-                described = self._description(exercise, dependency)
-                self._pending[item.nodeid] = self._result(
-                    spec, "skipped", f"waits for {described}")
-                pytest.skip("dependency")
+        waiting = [dependency for dependency in spec.depends
+                   if self._status.get((exercise, dependency)) != "passed"]
+        if waiting:
+            described = " and ".join(self._description(exercise, dependency) for dependency in waiting)
+            result = self._result(spec, "skipped", f"waits for {described}")
+            result.waits_for = waiting
+            self._pending[item.nodeid] = result
+            pytest.skip("dependency")
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -76,16 +189,75 @@ class GradingPlugin:
         result = self._from_call(spec, item, call)
         self._record(item, result)
 
+    def pytest_sessionfinish(self, session) -> None:
+        for exercise, results in self.results.items():
+            self._withdraw_borrowed_results(exercise, results)
+        learner_dir = getattr(self.session, "learner_dir", None)
+        for results in self.results.values():
+            for result in results:
+                result.message = scrub_paths(result.message, learner_dir)
+                result.hint = scrub_paths(result.hint, learner_dir)
+
+    # forbidden calls ------------------------------------------------------------------------
+    def _withdraw_borrowed_results(self, exercise: str, results: list[CheckResult]) -> None:
+        """A function that reached a forbidden call (or whose call record was tampered with) earns
+        nothing: its result is not the learner's. The forbidden-call check says so once; the
+        other checks of that function lose their points with a short pointer to it."""
+        patterns = self._forbidden_for.get(exercise) or {}
+        notes = {result.id: self._notes.get(nodeid, []) for nodeid, result in self._by_node.get(exercise, {}).items()}
+        borrowed: dict[str, list[str]] = {}
+        for calls in notes.values():
+            for function, call in calls:
+                if call is None or function not in patterns:
+                    continue
+                if _tampered(call):
+                    borrowed.setdefault(function, []).append("tampered")
+                    continue
+                if getattr(call, "monitored", False):
+                    for name in call.used(*patterns[function]):
+                        if name not in borrowed.setdefault(function, []):
+                            borrowed[function].append(name)
+        borrowed = {function: names for function, names in borrowed.items() if names}
+        if not borrowed:
+            return
+        from grader.expect import forbidden_message, hint_for
+
+        announcer = next((r for r in results if r.mistake == "forbidden_call" and r.status != "passed"), None)
+        for result in results:
+            if result is announcer:
+                continue
+            functions = [f for f, _ in notes.get(result.id, []) if f in borrowed]
+            if not functions or result.status not in ("passed", "failed"):
+                continue
+            function = functions[0]
+            names = borrowed[function]
+            result.not_counted = function
+            result.points = 0.0
+            if result.status == "passed" and announcer is not None:
+                result.status = "failed"
+                result.message = f"not counted: {function}() is not computed by your code yet (see “{announcer.description}”)"
+                result.hint, result.mistake = None, "forbidden_call"
+            else:  # the symptom (a wrong value, None...) comes from the forbidden call: name the call
+                result.status = "failed"
+                result.message = forbidden_message(function, names)
+                result.mistake = "forbidden_call" if "tampered" not in names else None
+                result.hint = hint_for(result.mistake) if result.mistake else None
+
     # helpers --------------------------------------------------------------------------------
     @property
     def _recorded(self) -> set[str]:
         return self.__dict__.setdefault("_recorded_ids", set())
+
+    @property
+    def _by_node(self) -> dict[str, dict[str, CheckResult]]:
+        return self.__dict__.setdefault("_by_node_results", {})
 
     def _record(self, item, result: CheckResult) -> None:
         exercise = item.module.EXERCISE
         self._recorded.add(item.nodeid)
         self._status[(exercise, result.id)] = result.status
         self.results.setdefault(exercise, []).append(result)
+        self._by_node.setdefault(exercise, {})[item.nodeid] = result
 
     def _description(self, exercise: str, check_id: str) -> str:
         for result in self.results.get(exercise, []):
@@ -96,11 +268,8 @@ class GradingPlugin:
     def _printed(self, exercise: str) -> str:
         """The last lines the learner's code printed during this check's last call (short)."""
         module = self.session.modules.get(exercise)
-        text = (module.last_output if module is not None else "").strip()
-        if not text:
-            return ""
-        lines = text.splitlines()[-3:]
-        return " | ".join(line[:100] for line in lines)
+        text = module.last_output if module is not None else ""
+        return learner_output(text or "", getattr(self.session, "learner_dir", None))
 
     @staticmethod
     def _result(spec: CheckSpec, status: str, message: str | None = None, hint: str | None = None,
@@ -121,7 +290,11 @@ class GradingPlugin:
             if hidden and exc.status in ("failed", "error"):
                 # a hidden check shows no inputs and no expected values: only what is known to be safe
                 message = exc.safe_message or f"this hidden check did not pass: {spec.description}"
+                if exc.mistake and exc.mistake not in message:
+                    message += f" (it looks like a known mistake: {mistake_label(exc.mistake)})"
             result = self._result(spec, exc.status, message, exc.hint, exc.mistake)
+            if exc.status == "timeout":
+                result.timeout = getattr(exc, "kind", None) or "wall"
         elif isinstance(exc, AssertionError):
             message = str(exc).strip() or None
             result = self._result(spec, "failed", None if hidden else message)
@@ -132,6 +305,11 @@ class GradingPlugin:
                                   "This is a problem in the grader, not in your code; please report it.")
             result.mistake = None
             self.session.internal_errors.append(f"{spec.id}: {type(exc).__name__}: {exc}")
+        if spec.advisory:  # robustness beyond the contract: advice, never a lost point
+            advice = result.message if result.status == "failed" else f"could not be checked ({result.message})"
+            return CheckResult(id=spec.id, description=spec.description, status="passed", points=0.0,
+                               max_points=spec.points, visibility=spec.visibility, message=f"advice: {advice}",
+                               hint=result.hint, mistake=None)
         if result.status in ("failed", "error") and not hidden:
             printed = self._printed(item.module.EXERCISE)
             if printed:
@@ -141,3 +319,8 @@ class GradingPlugin:
             result.message = (result.message or "") + (
                 f" (random inputs; replay: grade run {exercise} --seed {self.session.seed})")
         return result
+
+
+def _tampered(call: Any) -> bool:
+    """The worker's record of torch calls says it was interfered with (the sandbox sets it)."""
+    return bool(getattr(call, "tampered", False)) or "tampered" in (getattr(call, "calls", None) or ())

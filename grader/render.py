@@ -45,11 +45,24 @@ def render_exercise(exercise: ExerciseResult, colour: bool, verbose: bool = Fals
         if exercise.status in ("error", "timeout"):
             lines.append(f"    ({len(exercise.checks)} checks could not run)")
             return lines
+    withdrawn: dict[str, list[CheckResult]] = {}
     for check in exercise.checks:
-        if check.status != "passed":
+        if check.not_counted and check.message and check.message.startswith("not counted"):
+            withdrawn.setdefault(check.not_counted, []).append(check)  # said once, below
+        elif check.status != "passed":
             lines.extend(render_check(check, colour))
+        elif check.message:  # a passed check with advice (robustness beyond what is graded)
+            lines.append(_style(f"    ✓ {check.description}", "passed", colour) + f"  ({_points(check.points)})")
+            lines.append(f"        {check.message}")
+            if check.hint:
+                lines.append(f"        hint: {check.hint}")
         elif verbose:
             lines.append(_style(f"    ✓ {check.description}", "passed", colour) + f"  ({_points(check.points)})")
+    for function, checks in withdrawn.items():
+        lost = sum(c.max_points for c in checks)
+        head = (f"    ✗ not counted while {function}() uses a forbidden call ({len(checks)} more check"
+                f"{'s' if len(checks) != 1 else ''}, {_points(lost)} points): ")
+        lines.append(_style(head, "failed", colour) + "; ".join(c.description for c in checks))
     return lines
 
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
 
 SCHEMA = "grade-report/1"
 CHECK_STATUSES = ("passed", "failed", "error", "timeout", "skipped")
 EXERCISE_STATUSES = ("passed", "failed", "error", "timeout")
+TIMEOUT_KINDS = ("cpu", "wall")
+_CHECK_FIELDS = ("id", "description", "status", "points", "max_points", "visibility", "message", "hint", "mistake",
+                 "waits_for", "timeout")
+_EXERCISE_FIELDS = ("id", "title", "status", "score", "max_score")
 
 
 @dataclass
@@ -20,6 +27,15 @@ class CheckResult:
     message: str | None = None
     hint: str | None = None
     mistake: str | None = None
+    waits_for: list[str] = field(default_factory=list)  # the checks a `skipped` check depended on
+    timeout: str | None = None  # "cpu" or "wall" for a `timeout` status
+    not_counted: str | None = None  # set when the points were withdrawn: the function behind it was not the learner's
+
+    def to_json(self) -> dict:
+        data = {name: getattr(self, name) for name in _CHECK_FIELDS}
+        data["waits_for"] = list(self.waits_for) if self.status == "skipped" else []
+        data["timeout"] = self.timeout if self.status == "timeout" else None
+        return data
 
 
 @dataclass
@@ -34,12 +50,32 @@ class ExerciseResult:
 
 
 @dataclass
+class FileDigest:
+    """A graded module: its file name and the sha256 of its content (None when the file is missing)."""
+
+    file: str
+    sha256: str | None
+
+    @classmethod
+    def of(cls, path: Path) -> "FileDigest":
+        path = Path(path)
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        except OSError:
+            digest = None
+        return cls(path.name, digest)
+
+
+@dataclass
 class Report:
     score: float
     max_score: float
     exercises: list[ExerciseResult]
     seed: int
     hidden_included: bool = True
+    files: list[FileDigest] = field(default_factory=list)
+    # the isolation layers active for learner code; the runner sets it from the sandbox
+    confinement: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -50,16 +86,40 @@ class Report:
         """The report as grade-cli.md fixes it."""
         return {
             "schema": SCHEMA,
+            "kit_version": kit_version(),
+            "torch_version": torch_version(),
+            "seed": self.seed,
+            "hidden_checks": "included" if self.hidden_included else "not included",
+            "confinement": [str(layer) for layer in (getattr(self, "confinement", None) or [])],
+            "files": [{"file": f.file, "sha256": f.sha256} for f in self.files],
             "score": self.score,
             "max_score": self.max_score,
             "exercises": [_exercise_json(exercise) for exercise in self.exercises],
         }
 
 
+def kit_version() -> str:
+    """The installed kit's version (the package metadata; "unknown" when it is not installed)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("torch-exercise-kit")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def torch_version() -> str:
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - the kit depends on torch
+        return "unknown"
+    return str(torch.__version__)
+
+
 def _exercise_json(exercise: ExerciseResult) -> dict:
     """grade-cli.md's fields only (the load message also stands in the first check's message)."""
-    data = asdict(exercise)
-    data.pop("message")
+    data = {name: getattr(exercise, name) for name in _EXERCISE_FIELDS}
+    data["checks"] = [check.to_json() for check in exercise.checks]
     return data
 
 
@@ -86,9 +146,13 @@ def build_exercise(exercise_id: str, title: str, checks: list[CheckResult], load
     )
 
 
-def build_report(exercises: list[ExerciseResult], seed: int, hidden_included: bool = True) -> Report:
+def build_report(exercises: list[ExerciseResult], seed: int, hidden_included: bool = True,
+                 module_paths: Iterable[Path] | None = None, confinement: Iterable[str] | None = None) -> Report:
+    """The report; `module_paths` are the graded learner modules (hashed for `files`, named by file name only)."""
     return Report(
         score=round(sum(e.score for e in exercises), 6),
         max_score=round(sum(e.max_score for e in exercises), 6),
         exercises=exercises, seed=seed, hidden_included=hidden_included,
+        files=[FileDigest.of(Path(path)) for path in (module_paths or [])],
+        confinement=list(confinement or []),
     )

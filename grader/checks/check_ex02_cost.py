@@ -8,6 +8,7 @@ from grader.sandbox.codec import meta
 
 EXERCISE = "ex02_cost"
 FORBIDDEN = ("mse_loss",)
+FORBIDDEN_FOR = {"sum_squared_error": FORBIDDEN, "mse": FORBIDDEN}  # whose results are not the learner's when reached
 PREDICTION = torch.tensor([[1.0], [2.0], [3.0]])
 TARGET = torch.tensor([[4.0], [0.5], [6.5]])  # errors of both signs: abs and square differ
 ZEROS = torch.zeros(3, 1)
@@ -41,7 +42,8 @@ def test_sse_matches_definition(learner, oracle):
                  variants=oracle.variants("sum_squared_error", PREDICTION, TARGET))
 
 
-@check(points=1, visibility="hidden", depends=["sse_matches_definition"])
+@check(points=1, visibility="hidden", depends=["sse_matches_definition"],
+       taught_by=["sse_matches_definition", "keeps_float64"])
 def test_sse_random_batches_float64(learner, oracle, rng):
     """sum_squared_error is right on random batches and keeps float64"""
     for n in (1, 7, 64):
@@ -59,7 +61,7 @@ def test_mse_returns_0dim_tensor(learner):
     expect.dtype(value, torch.float32, "mse(prediction, target)")
 
 
-@check(points=3, depends=["mse_returns_0dim_tensor"])
+@check(points=2, depends=["mse_returns_0dim_tensor"])
 def test_mse_matches_definition(learner, oracle):
     """mse is the mean of the squared errors (the classic zero-parameter cost is 25.6667)"""
     cases = []
@@ -69,7 +71,8 @@ def test_mse_matches_definition(learner, oracle):
     expect.close_all(cases, "mse")
 
 
-@check(points=1, visibility="hidden", depends=["mse_matches_definition"])
+@check(points=1, visibility="hidden", depends=["mse_matches_definition"],
+       taught_by=["mse_matches_definition", "keeps_float64"])
 def test_mse_matches_pytorch(learner, rng):
     """mse agrees with PyTorch's own MSE on random batches, in float32 and float64"""
     for n, dtype in ((1, torch.float32), (50, torch.float32), (13, torch.float64)):
@@ -79,7 +82,18 @@ def test_mse_matches_pytorch(learner, rng):
         expect.close(value, torch.nn.functional.mse_loss(prediction, target), "mse")
 
 
-@check(points=1, depends=["mse_matches_definition"])
+@check(points=1)
+def test_keeps_float64(learner):
+    """float64 inputs give float64 results: sum_squared_error and mse keep the dtype of their inputs"""
+    prediction, target = PREDICTION.double(), TARGET.double()
+    for function in ("sum_squared_error", "mse"):
+        _, value = _scalar(learner, function, prediction, target)
+        expect.dtype(value, torch.float64, f"{function}(prediction, target) on float64 inputs")
+
+
+# differentiable needs a 0-dim tensor to take the gradient of, not the right value: a sum instead
+# of a mean is still differentiable
+@check(points=1, depends=["mse_returns_0dim_tensor"])
 def test_mse_is_differentiable(learner, oracle):
     """mse is differentiable: gradients flow back to the prediction"""
     args = [PREDICTION, TARGET]
@@ -87,11 +101,17 @@ def test_mse_is_differentiable(learner, oracle):
     if not got["connected"]:
         expect.fail("mse(prediction, target) is not connected to autograd, so no gradient reaches the prediction",
                     mistake="python_float" if not isinstance(got["value"], torch.Tensor) else "detached_forward")
-    expected = oracle.probe("gradients", "mse", args, [0])
-    expect.close(got["grads"][0], expected["grads"][0], "the gradient of mse with respect to the prediction")
+    oracle.probe("gradients", "mse", args, [0])  # asked for, so a release records it
+    grad = got["grads"][0]
+    if not isinstance(grad, torch.Tensor) or tuple(grad.shape) != tuple(PREDICTION.shape):
+        expect.fail("no gradient reached the prediction through mse(prediction, target)", mistake="detached_forward")
+    expect.finite(grad, "the gradient of mse with respect to the prediction", None, "")
+    if not grad.any():
+        expect.fail("the gradient of mse with respect to the prediction is zero everywhere although the errors are not: "
+                    "the cost is cut off from the prediction somewhere", mistake="detached_forward")
 
 
-@check(points=1, visibility="hidden", depends=["sse_returns_0dim_tensor", "mse_returns_0dim_tensor"])
+@check(points=1, depends=["sse_returns_0dim_tensor", "mse_returns_0dim_tensor"])
 def test_arguments_unchanged(learner):
     """sum_squared_error and mse leave their arguments unchanged"""
     for function in ("sum_squared_error", "mse"):

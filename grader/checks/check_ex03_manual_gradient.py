@@ -7,7 +7,9 @@ from grader.checking import check
 from grader.sandbox.codec import meta
 
 EXERCISE = "ex03_manual_gradient"
-FORBIDDEN = metadata.load().get(EXERCISE).forbidden
+# The contract forbids only autograd here ("No autograd"): mse_loss, e.g. to print the cost, is allowed.
+FORBIDDEN = ("torch.autograd",)
+FORBIDDEN_FOR = {"mse_gradients": FORBIDDEN}
 X = torch.tensor([[1.0], [2.0], [3.0]])
 # (x, y, W, b): the docstring's example from zero parameters, then W, b ≠ 0 so every known
 # mistake (including swapped dW and db) gives a different value.
@@ -80,7 +82,7 @@ def test_matches_formula(learner, oracle):
         _compare(got, autograd_gradients(x, y, W, b), source="PyTorch's autograd", call=call)
 
 
-@check(points=2, visibility="hidden", depends=["matches_formula"])
+@check(points=1, visibility="hidden", depends=["matches_formula"], taught_by=["matches_formula"])
 def test_random_batches(learner, oracle, rng):
     """dW and db agree with the reference and with autograd on random batches"""
     for n in (1, 9, 64):
@@ -90,7 +92,15 @@ def test_random_batches(learner, oracle, rng):
         _compare(got, autograd_gradients(x, y, W, b), source="PyTorch's autograd")
 
 
-@check(points=1, visibility="hidden", depends=["matches_formula"])
+@check(points=1, depends=["returns_two_vectors"])
+def test_float64_in_float64_out(learner):
+    """float64 inputs give float64 gradients (returned tensors keep the dtype of the inputs)"""
+    _, got = _call(learner, *(t.double() for t in FIXED[1]))
+    for name, t in zip(("dW", "db"), got):
+        expect.dtype(t, torch.float64, f"{name} from {WHAT} on float64 inputs")
+
+
+@check(points=1, visibility="hidden", depends=["matches_formula"], taught_by=["matches_formula", "float64_in_float64_out"])
 def test_keeps_float64(learner, oracle, rng):
     """float64 inputs give float64 gradients, as precise as autograd's"""
     x, y, W, b = _random_case(rng, 20, torch.float64)
@@ -101,19 +111,18 @@ def test_keeps_float64(learner, oracle, rng):
              source="PyTorch's autograd")
 
 
-@check(points=1, depends=["matches_formula"])
-def test_results_do_not_require_grad(learner, oracle):
-    """with W and b requiring grad, dW and db are still plain tensors that do not require grad (C5)"""
+# whether the results carry autograd history does not depend on their values being right
+@check(points=1, depends=["returns_two_vectors"])
+def test_results_do_not_require_grad(learner):
+    """with W and b requiring grad, dW and db are still plain tensors that do not require grad (no autograd here)"""
     x, y, W, b = FIXED[1]
     _, got = _call(learner, x, y, W.clone().requires_grad_(True), b.clone().requires_grad_(True))
     for name, t in zip(("dW", "db"), got):
         expect.no_grad_tensor(t, f"{name} from {WHAT} (called with W and b requiring grad)",
                               mistake="result_requires_grad")
-    _compare(got, oracle.expected("mse_gradients", x, y, W, b), oracle.variants("mse_gradients", x, y, W, b),
-             call=_inputs(x, y, W, b))
 
 
-@check(points=1, visibility="hidden", depends=["returns_two_vectors"])
+@check(points=1, depends=["returns_two_vectors"])
 def test_arguments_unchanged(learner):
     """mse_gradients leaves x, y, W and b unchanged"""
     sent = tuple(t.clone() for t in FIXED[1])
@@ -123,7 +132,7 @@ def test_arguments_unchanged(learner):
 
 @check(points=1, depends=["returns_two_vectors"])
 def test_no_autograd(learner):
-    """mse_gradients works the derivatives out by hand: no backward(), no torch.autograd, no mse_loss"""
+    """mse_gradients works the derivatives out by hand: no backward(), no torch.autograd"""
     x, y, W, b = FIXED[1]
     result, _ = _call(learner, x, y, W.clone().requires_grad_(True), b.clone().requires_grad_(True))
     expect.not_forbidden(result, FORBIDDEN, WHAT)

@@ -1,4 +1,7 @@
-"""Checks for ex04_gradient_descent: one hand-written step, then a whole training run (C7, C8)."""
+"""Checks for ex04_gradient_descent: one hand-written step, then a whole training run.
+
+"epochs" is the number of updates (not epochs + 1), and costs[i] is the cost before update i.
+"""
 
 import torch
 
@@ -8,6 +11,7 @@ from grader.sandbox.codec import ForeignObject
 
 EXERCISE = "ex04_gradient_descent"
 FORBIDDEN = metadata.load().get(EXERCISE).forbidden
+FORBIDDEN_FOR = {"gradient_descent_step": FORBIDDEN, "fit": FORBIDDEN}
 X = torch.tensor([[1.0], [2.0], [3.0]])
 Y = torch.tensor([[4.0], [7.0], [10.0]])  # y = 3x + 1: the classic example
 STEP_CASE = (X, Y, torch.tensor([0.5]), torch.tensor([-1.0]), 0.1)  # W, b ≠ 0: every known mistake differs
@@ -151,7 +155,17 @@ def test_step_matches_update(learner, oracle):
     _compare_step(got, autograd_step(*STEP_CASE), call=call, source="a step with PyTorch's autograd")
 
 
-@check(points=1, visibility="hidden", depends=["step_matches_update"])
+@check(points=1, depends=["step_returns_two_vectors"])
+def test_step_keeps_float64(learner):
+    """on float64 inputs, gradient_descent_step returns float64 W and b (the dtype of the inputs)"""
+    case = tuple(a.double() if isinstance(a, torch.Tensor) else a for a in STEP_CASE)
+    _, new = _step(learner, *case)
+    for name, t in zip("Wb", new):
+        expect.dtype(t, torch.float64, f"the new {name} from {STEP} on float64 inputs")
+
+
+@check(points=1, visibility="hidden", depends=["step_matches_update"],
+       taught_by=["step_matches_update", "step_keeps_float64"])
 def test_step_random_float64(learner, oracle, rng):
     """one step is right on random data, in float32 and float64 (float64 stays float64)"""
     for n, dtype in ((1, torch.float32), (25, torch.float32), (10, torch.float64)):
@@ -196,7 +210,8 @@ def test_fit_costs_before_update(learner, oracle):
                    _fit_call(X, Y, LR, epochs))
 
 
-@check(points=2, visibility="hidden", depends=["fit_costs_before_update"])
+@check(points=1, visibility="hidden", depends=["fit_costs_before_update"],
+       taught_by=["fit_performs_epochs_updates", "fit_costs_before_update"])
 def test_fit_random_case(learner, oracle, rng):
     """fit matches the reference run on a random data set: final W, b and every cost"""
     x, y = _random_data(rng, 12, torch.float32)
@@ -208,7 +223,17 @@ def test_fit_random_case(learner, oracle, rng):
     _compare_costs(costs, expected, variants, "fit(x, y, lr, epochs)")
 
 
-@check(points=1, visibility="hidden", depends=["fit_performs_epochs_updates"])
+@check(points=1, depends=["fit_returns_w_b_costs"])
+def test_fit_float64_in_float64_out(learner):
+    """on float64 data, fit starts from float64 zeros and returns W and b in float64 (also for epochs=0)"""
+    for epochs in (3, 0):
+        _, W, b, _ = _fit(learner, X.double(), Y.double(), LR, epochs)
+        for name, t in (("W", W), ("b", b)):
+            expect.dtype(t, torch.float64, f"{name} from fit on float64 data (epochs={epochs})")
+
+
+@check(points=1, visibility="hidden", depends=["fit_performs_epochs_updates"],
+       taught_by=["fit_performs_epochs_updates", "fit_float64_in_float64_out"])
 def test_fit_keeps_float64(learner, oracle, rng):
     """on float64 data, fit works and returns W and b in float64 (also for epochs=0)"""
     x, y = _random_data(rng, 9, torch.float64)
@@ -220,7 +245,7 @@ def test_fit_keeps_float64(learner, oracle, rng):
         _compare_parameters(W, b, expected, oracle.variants("fit", x, y, 0.05, epochs), "fit(x, y, lr, epochs)")
 
 
-@check(points=1, visibility="hidden", depends=["fit_returns_w_b_costs"])
+@check(points=1, visibility="hidden", depends=["fit_returns_w_b_costs"], taught_by=["fit_performs_epochs_updates"])
 def test_fit_zero_epochs(learner):
     """fit with epochs=0 makes no update: W = b = 0 and no costs"""
     _, W, b, costs = _fit(learner, X, Y, LR, 0)
@@ -235,7 +260,7 @@ def test_fit_zero_epochs(learner):
 # ---------------------------------------------------------------------------------------------
 # both
 
-@check(points=1, visibility="hidden", depends=["step_returns_two_vectors", "fit_returns_w_b_costs"])
+@check(points=1, depends=["step_returns_two_vectors", "fit_returns_w_b_costs"])
 def test_arguments_unchanged(learner):
     """gradient_descent_step and fit leave their tensor arguments unchanged"""
     sent = tuple(a.clone() if isinstance(a, torch.Tensor) else a for a in STEP_CASE)
@@ -246,13 +271,19 @@ def test_arguments_unchanged(learner):
     expect.unchanged(result, sent, ("x", "y"), "fit(x, y, lr, epochs)")
 
 
-@check(points=1, depends=["step_returns_two_vectors", "fit_returns_w_b_costs"])
+# one check per function: a slip in fit must not cost gradient_descent_step its point
+@check(points=1, depends=["step_returns_two_vectors"])
 def test_no_autograd_no_optim(learner):
-    """gradient_descent_step and fit work by hand: no backward(), no torch.autograd, no torch.optim"""
+    """gradient_descent_step works by hand: no backward(), no torch.autograd, no torch.optim"""
     result, new = _step(learner, *STEP_CASE)
     expect.not_forbidden(result, FORBIDDEN, STEP)
     for name, t in zip("Wb", new):
         expect.no_grad_tensor(t, f"the new {name} from {STEP}", mistake="result_requires_grad")
+
+
+@check(points=1, depends=["fit_returns_w_b_costs"])
+def test_fit_no_autograd_no_optim(learner):
+    """fit works by hand too: no backward(), no torch.autograd, no torch.optim"""
     result, W, b, _ = _fit(learner, X, Y, LR, 5)
     expect.not_forbidden(result, FORBIDDEN, "fit(x, y, lr, epochs)")
     for name, t in (("W", W), ("b", b)):

@@ -10,6 +10,7 @@ from grader.sandbox.codec import meta
 
 EXERCISE = "ex05_autograd"
 FORBIDDEN = metadata.load().get(EXERCISE).forbidden
+FORBIDDEN_FOR = {"autograd_gradients": FORBIDDEN, "fit_autograd": FORBIDDEN}
 X = torch.tensor([[1.0], [2.0], [3.0]])
 Y = torch.tensor([[4.0], [7.0], [10.0]])
 W = torch.tensor([0.5])
@@ -86,7 +87,14 @@ def test_gradients_match_hand_formula(learner, oracle):
                     oracle.variants("autograd_gradients", X, Y, W_, b_))
 
 
-@check(points=1, visibility="hidden", depends=["gradients_match_hand_formula"])
+@check(points=1, depends=["gradients_are_plain_tensors"])
+def test_gradients_keep_float64(learner):
+    """on float64 inputs autograd_gradients returns float64 dW and db (the dtype of the inputs)"""
+    _gradients(learner, X.double(), Y.double(), W.double(), B.double(), torch.float64)
+
+
+@check(points=1, visibility="hidden", depends=["gradients_match_hand_formula"],
+       taught_by=["gradients_match_hand_formula", "gradients_keep_float64"])
 def test_gradients_random_batches_float64(learner, rng):
     """autograd_gradients agrees with PyTorch's autograd on random batches, in float32 and float64"""
     for n, dtype in ((1, torch.float32), (9, torch.float32), (6, torch.float64)):
@@ -95,7 +103,8 @@ def test_gradients_random_batches_float64(learner, rng):
         _close_pair(pair, _autograd_truth(x, y, W0, b0), f"autograd_gradients on {dtype} inputs")
 
 
-@check(points=2, depends=["gradients_match_hand_formula"])
+# leaving the caller's tensors alone does not depend on the gradients being right
+@check(points=2, depends=["gradients_are_plain_tensors"])
 def test_gradients_keep_caller_state(learner, oracle):
     """autograd_gradients leaves the caller's W and b as they were: values, requires_grad, .grad (even a stale one)"""
     cases = [(True, STALE), (True, None), (False, None)]
@@ -125,7 +134,8 @@ def test_gradients_keep_caller_state(learner, oracle):
                             f"before the call and {_show_grad(after['grad'])} after ({setting})",
                             mistake="touched_caller_grad")
         pair = expect.sequence(found["result"], 2, "autograd_gradients(x, y, W, b)")
-        _close_pair(pair, expected, f"autograd_gradients ({setting})")
+        for name, value in zip(("dW", "db"), pair):
+            expect.tensor(value, f"the {name} returned by autograd_gradients ({setting})")
 
 
 # --- fit_autograd --------------------------------------------------------------------------
@@ -227,7 +237,16 @@ def test_fit_stops_below_tol(learner, oracle):
               (X, Y, ZERO_W, ZERO_B, 0.01, 60), {"tol": 0.02})
 
 
-@check(points=2, visibility="hidden", depends=["fit_trajectory_matches_reference"])
+@check(points=1, depends=["fit_returns_results_dict"])
+def test_fit_keeps_float64(learner):
+    """on float64 data and starting points, fit_autograd returns float64 W and b"""
+    what = "fit_autograd(x, y, W0, b0, lr=0.01, epochs=3) on float64 inputs"
+    result = learner.call("fit_autograd", X.double(), Y.double(), W.double(), B.double(), 0.01, 3)
+    _results(result.value, what, 3, torch.float64)
+
+
+@check(points=1, visibility="hidden", depends=["fit_trajectory_matches_reference"],
+       taught_by=["fit_trajectory_matches_reference", "fit_keeps_float64"])
 def test_fit_random_runs_float64(learner, oracle, rng):
     """fit_autograd matches the reference on random data and starting points, and keeps float64"""
     for n, dtype, lr, epochs in ((5, torch.float64, 0.05, 25), (8, torch.float32, 0.02, 15)):
@@ -235,7 +254,8 @@ def test_fit_random_runs_float64(learner, oracle, rng):
         _same_run(learner, oracle, f"fit_autograd on random {dtype} data", (x, y, W0, b0, lr, epochs), dtype=dtype)
 
 
-@check(points=1, visibility="hidden", depends=["fit_trajectory_matches_reference"])
+@check(points=1, visibility="hidden", depends=["fit_trajectory_matches_reference"],
+       taught_by=["fit_trajectory_matches_reference", "fit_stops_below_tol"])
 def test_fit_edge_cases(learner, oracle):
     """fit_autograd handles epochs=0, a start already below tol and a run that converges (default tol)"""
     line = 2 * X + 1
@@ -245,7 +265,7 @@ def test_fit_edge_cases(learner, oracle):
     _same_run(learner, oracle, "fit_autograd on a run that reaches the default tol", (X, line, *near, 0.15, 100))
 
 
-@check(points=1, visibility="hidden", depends=["fit_returns_results_dict"])
+@check(points=1, depends=["fit_returns_results_dict"])
 def test_fit_leaves_arguments_alone(learner):
     """fit_autograd leaves x, y, W0 and b0 as they were (values and requires_grad)"""
     sent = (X.clone(), Y.clone(), W.clone(), B.clone())
@@ -256,14 +276,20 @@ def test_fit_leaves_arguments_alone(learner):
             expect.fail(f"after fit_autograd the caller's {name} requires grad", mistake="touched_caller_grad")
 
 
-@check(points=1, depends=["gradients_are_plain_tensors", "fit_returns_results_dict"])
+# one check per function: a correct autograd_gradients keeps its point whatever fit_autograd does
+@check(points=1, depends=["gradients_are_plain_tensors"])
 def test_uses_autograd_not_optim(learner):
-    """autograd_gradients lets autograd compute the gradients; neither function uses torch.optim"""
+    """autograd_gradients lets autograd compute the gradients, without torch.optim"""
     result = learner.call("autograd_gradients", X, Y, W, B)
     expect.not_forbidden(result, FORBIDDEN, "autograd_gradients()")
     if not result.used("torch.autograd"):
         expect.fail("autograd_gradients() computed the gradients without autograd",
                     hint="Build the MSE from tensors that require grad and call .backward() on it; "
                          "the gradients are then in W.grad and b.grad.")
+
+
+@check(points=1, depends=["fit_returns_results_dict"])
+def test_fit_without_optim(learner):
+    """fit_autograd updates W and b itself, without torch.optim"""
     result = learner.call("fit_autograd", X, Y, ZERO_W, ZERO_B, 0.01, 3)
     expect.not_forbidden(result, FORBIDDEN, "fit_autograd()")

@@ -59,7 +59,7 @@ def test_accumulated_classic_values(learner, oracle):
                      variants=oracle.variants("accumulated_gradients", w0, steps))
 
 
-@check(points=1, visibility="hidden", depends=["accumulated_classic_values"])
+@check(points=1, visibility="hidden", depends=["accumulated_classic_values"], taught_by=["accumulated_classic_values"])
 def test_accumulated_other_starts(learner, oracle):
     """accumulated_gradients is right for other starting values and numbers of steps (including 0 and 1)"""
     for w0, steps in ((-1.5, 5), (0.0, 1), (4.0, 0), (0.25, 7)):
@@ -139,7 +139,7 @@ def test_step_ignores_stale_gradients(learner, oracle):
     _steps(learner, oracle, "train_step with stale gradients in W.grad and b.grad", X, Y, W0, B0, STALE, "sgd", 0.05, 2)
 
 
-@check(points=2, visibility="hidden", depends=["step_matches_one_sgd_step"])
+@check(points=2, depends=["step_matches_one_sgd_step"])
 def test_step_uses_given_optimizer(learner, oracle):
     """train_step uses the optimizer it is given, whatever it is (SGD with momentum, Adam)"""
     for kind, lr in (("momentum", 0.02), ("adam", 0.1)):
@@ -148,7 +148,8 @@ def test_step_uses_given_optimizer(learner, oracle):
                X, Y, W0, B0, STALE, kind, lr, 2)
 
 
-@check(points=1, visibility="hidden", depends=["step_ignores_stale_gradients"])
+@check(points=1, visibility="hidden", depends=["step_ignores_stale_gradients"],
+       taught_by=["step_matches_one_sgd_step", "step_ignores_stale_gradients"])
 def test_step_random_float64(learner, oracle, rng):
     """train_step is right on random data and stale gradients, in float64"""
     dtype = torch.float64
@@ -159,7 +160,7 @@ def test_step_random_float64(learner, oracle, rng):
     _steps(learner, oracle, "train_step on random float64 data", x, y, W, b, stale, "sgd", 0.03, 3)
 
 
-@check(points=1, visibility="hidden", depends=["step_returns_float_cost"])
+@check(points=1, depends=["step_returns_float_cost"])
 def test_step_leaves_x_y_alone(learner):
     """train_step changes only W and b (through the optimizer), never x or y"""
     x, y = X.clone(), Y.clone()

@@ -124,7 +124,15 @@ def test_train_reproduces_classic_figure(learner, oracle):
                     hint="Check the defaults: lr=0.01 and epochs=2000.")
 
 
-@check(points=2, visibility="hidden", depends=["train_trajectory_matches_reference"])
+@check(points=1, depends=["train_returns_parameters_and_costs"])
+def test_train_keeps_float64(learner):
+    """on float64 data, train returns float64 W and b (returned tensors keep the dtype of the inputs)"""
+    _train(learner, "train(x, y, lr=0.01, epochs=3) on float64 data", (X.double(), Y.double(), 0.01, 3),
+           dtype=torch.float64)
+
+
+@check(points=1, visibility="hidden", depends=["train_trajectory_matches_reference"],
+       taught_by=["train_trajectory_matches_reference", "train_keeps_float64"])
 def test_train_random_float64(learner, oracle, rng):
     """train matches the reference on random data, in float32 and float64 (dtype kept)"""
     for n, dtype, lr, epochs in ((5, torch.float64, 0.05, 20), (9, torch.float32, 0.02, 15)):
@@ -191,7 +199,17 @@ def test_model_training_matches_reference(learner, oracle):
     _same_model(learner, oracle, "train_model(x, y, lr=0.01, epochs=30, seed=1)", (X, Y, 0.01, 30, 1))
 
 
-@check(points=2, visibility="hidden", depends=["model_training_matches_reference"])
+@check(points=1, depends=["model_is_linear"])
+def test_model_uses_every_feature(learner, oracle):
+    """train_model builds nn.Linear(x.shape[1], 1): with 3 features it trains a weight of shape (1, 3) like the reference"""
+    x = torch.tensor([[1.0, 0.5, -1.0], [2.0, -1.0, 0.0], [0.0, 1.5, 2.0], [-1.0, 2.0, 1.0]])
+    y = torch.tensor([[1.0], [3.0], [-0.5], [0.5]])
+    _same_model(learner, oracle, "train_model(x with 3 features, y, lr=0.05, epochs=10, seed=2)", (x, y),
+                {"lr": 0.05, "epochs": 10, "seed": 2}, features=3)
+
+
+@check(points=1, visibility="hidden", depends=["model_training_matches_reference"],
+       taught_by=["model_training_matches_reference", "model_uses_every_feature"])
 def test_model_random_runs(learner, oracle, rng):
     """train_model matches the reference on random data with several features and other seeds"""
     for n, features, seed, lr, epochs in ((6, 3, 5, 0.05, 25), (4, 1, 11, 0.1, 10)):
@@ -200,7 +218,7 @@ def test_model_random_runs(learner, oracle, rng):
                     {"lr": lr, "epochs": epochs, "seed": seed}, features)
 
 
-@check(points=1, visibility="hidden", depends=["train_returns_parameters_and_costs", "model_is_linear"])
+@check(points=1, depends=["train_returns_parameters_and_costs", "model_is_linear"])
 def test_arguments_unchanged(learner):
     """train and train_model leave x and y unchanged"""
     for function in ("train", "train_model"):

@@ -17,10 +17,11 @@ from grader.sandbox.codec import ForeignObject, ModuleSummary
 EXERCISE = "ex09_softmax_classifier"
 # Per function: cross_entropy may use a softmax (the module's own, or torch's), softmax nothing on the list.
 _FORBIDDEN = metadata.load().get(EXERCISE).forbidden
-FORBIDDEN = {
-    "softmax": _FORBIDDEN,
+FORBIDDEN = {  # as the contract lists them per function
+    "softmax": tuple(name for name in _FORBIDDEN if name in ("softmax", "log_softmax")),
     "cross_entropy": tuple(name for name in _FORBIDDEN if name != "softmax"),
 }
+FORBIDDEN_FOR = FORBIDDEN
 RUN_RTOL, RUN_ATOL = expect.RUN_RTOL, expect.RUN_ATOL
 
 # The classic 8×4 data with three classes, and the sample the classic example asks about (F5).
@@ -126,7 +127,14 @@ def test_softmax_extreme_logits(learner, oracle):
     expect.close(value, torch.softmax(Z_EXTREME, 1), f"{what} for logits of ±1000", variants=variants)
 
 
-@check(points=1, visibility="hidden", depends=["softmax_extreme_logits"])
+@check(points=1, depends=["softmax_matches_pytorch"])
+def test_softmax_keeps_float64(learner):
+    """softmax keeps the dtype of its input: float64 logits give float64 probabilities"""
+    _softmax(learner, Z_43.double(), 1)
+
+
+# Advice only: the contract does not ask softmax to be differentiable (training uses nn.CrossEntropyLoss).
+@check(points=0, advisory=True, depends=["softmax_matches_pytorch"])
 def test_softmax_gradient(learner, rng):
     """softmax is differentiable: its gradient matches PyTorch's"""
     for shape, dim in (((5, 4), 1), ((3, 6), 0)):
@@ -161,7 +169,14 @@ def test_cross_entropy_extreme_logits(learner, oracle):
                  variants=variants)
 
 
-@check(points=1, visibility="hidden", depends=["cross_entropy_matches_pytorch"])
+@check(points=1, depends=["cross_entropy_matches_pytorch"])
+def test_cross_entropy_keeps_float64(learner):
+    """cross_entropy keeps the dtype of the logits: float64 logits give a float64 cost"""
+    _cross_entropy(learner, LOGITS.double(), TARGETS)
+
+
+# Advice only: the contract does not ask cross_entropy to be differentiable (training uses nn.CrossEntropyLoss).
+@check(points=0, advisory=True, depends=["cross_entropy_matches_pytorch"])
 def test_cross_entropy_gradient(learner, rng):
     """cross_entropy is differentiable: its gradient with respect to the logits matches PyTorch's"""
     logits = torch.randn(7, 4, generator=rng) * 2
@@ -175,7 +190,9 @@ def test_cross_entropy_gradient(learner, rng):
     expect.close(got["grads"][0], q.grad, "the gradient of cross_entropy with respect to the logits")
 
 
-@check(points=1, visibility="hidden", depends=["softmax_any_dim", "cross_entropy_matches_pytorch"])
+@check(points=1, visibility="hidden", depends=["softmax_any_dim", "cross_entropy_matches_pytorch"],
+       taught_by=["softmax_any_dim", "cross_entropy_matches_pytorch", "softmax_keeps_float64",
+                  "cross_entropy_keeps_float64"])
 def test_float64_and_random_inputs(learner, oracle, rng):
     """softmax and cross_entropy are right on random inputs and keep float64"""
     for dtype in (torch.float64, torch.float32):
@@ -226,7 +243,7 @@ def test_train_follows_reference(learner, oracle):
                  "train(model, x_train, y_train, lr=0.1, epochs=12)", "train(model, x, y, lr, epochs)")
 
 
-@check(points=2, visibility="hidden", depends=["train_follows_reference"])
+@check(points=2, visibility="hidden", depends=["train_follows_reference"], taught_by=["train_follows_reference"])
 def test_train_random_data(learner, oracle, rng):
     """train follows the reference run on random data with five features and four classes"""
     x = torch.randn(30, 5, generator=rng) * 2
@@ -282,7 +299,8 @@ def test_accuracy(learner, oracle):
                         hint="Divide with / (true division) and return a float.")
 
 
-@check(points=1, visibility="hidden", depends=["build_model_layers", "train_follows_reference", "predict"])
+@check(points=1, visibility="hidden", depends=["build_model_layers", "train_follows_reference", "predict"],
+       taught_by=["build_model_layers", "train_follows_reference", "predict"])
 def test_classic_prediction(learner, rng):
     """the classic run (seeded build_model, 1000 updates at lr 0.1) predicts class 1 for [[1, 2, 5, 6]]"""
     seeds = [1] + sorted(int(s) for s in torch.randperm(48, generator=rng)[:2] + 2)
@@ -297,8 +315,8 @@ def test_classic_prediction(learner, rng):
 
 
 # conventions ---------------------------------------------------------------------------------
-@check(points=1, visibility="hidden", depends=["softmax_matches_pytorch", "cross_entropy_matches_pytorch",
-                                               "train_returns_losses", "predict_proba"])
+@check(points=1, depends=["softmax_matches_pytorch", "cross_entropy_matches_pytorch", "train_returns_losses",
+                          "predict_proba"])
 def test_arguments_unchanged(learner):
     """softmax, cross_entropy, train and predict_proba leave their tensor arguments unchanged"""
     z = Z_EXTREME.clone()

@@ -95,7 +95,19 @@ def test_make_loader_batches_in_order(learner, oracle):
                      variants=variants, rtol=0, atol=0)
 
 
-@check(points=1, visibility="hidden", depends=["make_loader_batches_in_order"])
+@check(points=1, depends=["make_loader_batches_in_order"])
+def test_make_loader_keeps_dtype(learner):
+    """make_loader keeps the dtype of the data: float64 rows come out as float64 batches"""
+    _, got = _loader_batches(learner, X10.double(), Y10.double(), 4)
+    for batch in got["epochs"][0]:
+        for tensor in batch:
+            if not isinstance(tensor, torch.Tensor) or tensor.dtype != torch.float64:
+                expect.fail("a batch of float64 data is not float64 any more",
+                            hint="Keep x and y as they are: TensorDataset(x, y) keeps their dtype.")
+
+
+@check(points=1, visibility="hidden", depends=["make_loader_batches_in_order"],
+       taught_by=["make_loader_batches_in_order", "make_loader_keeps_dtype"])
 def test_make_loader_float64_any_size(learner, oracle, rng):
     """make_loader keeps the rows, their dtype (float64) and their order for any data and batch size"""
     for _ in range(2):
@@ -175,7 +187,8 @@ def test_make_loader_shuffle_is_seeded(learner, oracle):
     _check_shuffled(learner, oracle, 10, 3, [0, 0, 7], hidden=False)
 
 
-@check(points=1, visibility="hidden", depends=["make_loader_shuffle_is_seeded"])
+@check(points=1, visibility="hidden", depends=["make_loader_shuffle_is_seeded"],
+       taught_by=["make_loader_shuffle_is_seeded"])
 def test_make_loader_shuffle_any_seed(learner, oracle, rng):
     """with shuffle=True the order is the seeded generator's for other sizes and seeds, pass after pass"""
     n = int(torch.randint(6, 40, (1,), generator=rng))
@@ -218,7 +231,7 @@ def test_updates_per_epoch_examples(learner, oracle):
     _check_updates(learner, oracle, UPDATES_EXAMPLES, hidden=False)
 
 
-@check(points=1, visibility="hidden", depends=["updates_per_epoch_examples"])
+@check(points=1, visibility="hidden", depends=["updates_per_epoch_examples"], taught_by=["updates_per_epoch_examples"])
 def test_updates_per_epoch_any_size(learner, oracle, rng):
     """updates_per_epoch is right for any number of samples and batch size"""
     rows = []
@@ -352,7 +365,25 @@ def _check_full_run(learner, oracle, config):
                 hint=None if mistake else "Use the loader, optimizer and loss_fn you are given, exactly as they are.")
 
 
-@check(points=1, visibility="hidden", depends=["train_epoch_loss_is_weighted_mean"])
+@check(points=1, depends=["train_one_loss_per_epoch"])
+def test_train_uses_given_loss_fn(learner, oracle):
+    """train computes each batch loss with the loss_fn it is given (here nn.L1Loss, with Adam)"""
+    config = dict(SHORT_LAST, loss="l1", optimizer="adam")
+    got = _train_run(learner, config)
+    losses = _require_losses(got, config["epochs"])
+    expected = oracle.probe("ex10_train_run", config)
+    variants = oracle.probe_variants("ex10_train_run", config)  # asked up front, so a release records them
+    mine = {"losses": losses, "params": got["params"]}
+    if expect.similar(mine, {k: expected[k] for k in mine}, RTOL, ATOL):
+        return
+    mistake = _name_mistake(mine, variants, got["events"])
+    expect.fail("with loss_fn=nn.L1Loss() and an Adam optimizer, train's losses or final parameters differ from "
+                "the reference run", mistake=mistake,
+                hint=None if mistake else "Use the loader, optimizer and loss_fn you are given, exactly as they are.")
+
+
+@check(points=1, visibility="hidden", depends=["train_epoch_loss_is_weighted_mean"],
+       taught_by=["train_clears_gradients_every_batch", "train_epoch_loss_is_weighted_mean", "train_uses_given_loss_fn"])
 def test_train_uses_given_optimizer_and_loss(learner, oracle, rng):
     """train uses the optimizer and loss_fn it is given (Adam with an L1 loss over a shuffled loader)"""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))
@@ -361,7 +392,23 @@ def test_train_uses_given_optimizer_and_loss(learner, oracle, rng):
     _check_full_run(learner, oracle, config)
 
 
-@check(points=1, visibility="hidden", depends=["train_epoch_loss_is_weighted_mean"])
+@check(points=1, depends=["train_one_loss_per_epoch"])
+def test_train_weights_samples_used_with_drop_last(learner, oracle):
+    """with a drop_last loader, each epoch's loss is weighted by the samples actually used (10 rows, batches of 3: 9)"""
+    config = dict(SHORT_LAST, drop_last=True)
+    got = _train_run(learner, config)
+    losses = _require_losses(got, config["epochs"])
+    expected = oracle.probe("ex10_train_run", config)
+    variants = oracle.probe_variants("ex10_train_run", config)  # asked up front, so a release records them
+    if expect.similar(losses, expected["losses"], RTOL, ATOL):
+        return
+    expect.close(losses, expected["losses"], "train's epoch losses (drop_last: 9 of 10 samples used per epoch)",
+                 variants={name: value["losses"] for name, value in variants.items()}, rtol=RTOL, atol=ATOL)
+
+
+@check(points=1, visibility="hidden", depends=["train_epoch_loss_is_weighted_mean"],
+       taught_by=["train_epoch_loss_is_weighted_mean", "train_weights_samples_used_with_drop_last",
+                  "train_uses_given_loss_fn"])
 def test_train_classifier_drop_last_float64(learner, oracle, rng):
     """train weights by the samples actually used (drop_last loader, cross-entropy, momentum, float64)"""
     seed = int(torch.randint(0, 10_000, (1,), generator=rng))

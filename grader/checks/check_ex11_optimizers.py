@@ -19,6 +19,7 @@ from grader.probes.batches_and_optimizers import quadratic_problem, torch_optim_
 
 EXERCISE = "ex11_optimizers"
 UNMONITORED = ("load_wine", "train_wine")  # only the two step functions have forbidden calls
+FORBIDDEN_FOR = {"sgd_momentum_step": ("torch.optim",), "adam_step": ("torch.optim",)}
 TOLERANCE = {"float32": (1e-4, 1e-5), "float64": (1e-7, 1e-9)}
 TEST_ROWS = 53  # the kit's wine test split: one test sample is 1/53 of the accuracy
 
@@ -129,7 +130,7 @@ def test_momentum_step_matches_torch(learner, oracle):
              "sgd_momentum_step", "torch.optim.SGD(momentum=0.9)", hidden=False)
 
 
-@check(points=1, visibility="hidden", depends=["momentum_step_matches_torch"])
+@check(points=1, visibility="hidden", depends=["momentum_step_matches_torch"], taught_by=["momentum_step_matches_torch"])
 def test_momentum_step_float64_skips_missing_grads(learner, oracle, rng):
     """sgd_momentum_step matches torch.optim.SGD in float64 for other shapes and settings, skipping params without .grad"""
     config = dict(shapes=[[], [3], [4, 5]], lr=0.03, momentum=0.5, steps=30, dtype="float64",
@@ -171,7 +172,20 @@ def test_adam_step_matches_torch(learner, oracle):
                  "adam_step", "torch.optim.Adam", hidden=False)
 
 
-@check(points=2, visibility="hidden", depends=["adam_step_matches_torch"])
+ADAM_OTHER = dict(shapes=[[3], [2, 2]], lr=0.02, betas=[0.8, 0.99], eps=1e-2, steps=20, seed=7, log10_curvature=(-3, 1))
+
+
+@check(points=1, depends=["adam_step_updates_in_place_and_counts"])
+def test_adam_step_uses_given_hyperparameters(learner, oracle):
+    """adam_step uses the betas and eps it is given: betas=(0.8, 0.99), eps=0.01 match torch.optim.Adam with them"""
+    got = _adam(learner, ADAM_OTHER).value
+    variants = oracle.probe_variants("ex11_adam_run", ADAM_OTHER)
+    _compare(got, torch_optim_run("adam", ADAM_OTHER), ("trajectory", "m", "v", "step"), lambda: variants, ADAM_OTHER,
+             "adam_step(betas=(0.8, 0.99), eps=0.01)", "torch.optim.Adam(betas=(0.8, 0.99), eps=0.01)", hidden=False)
+
+
+@check(points=2, visibility="hidden", depends=["adam_step_matches_torch"],
+       taught_by=["adam_step_matches_torch", "adam_step_uses_given_hyperparameters"])
 def test_adam_step_other_settings_float64(learner, oracle, rng):
     """adam_step matches torch.optim.Adam for other betas, eps and shapes in float64, skipping params without .grad"""
     config = dict(shapes=[[], [3], [4, 5]], lr=0.02, betas=[0.8, 0.99], eps=1e-2, steps=30, dtype="float64",
@@ -215,7 +229,7 @@ def test_load_wine_shapes_and_dtypes(learner):
                     hint="Class indices are integers: build the labels with dtype=torch.int64 (or .long()).")
 
 
-@check(points=1, visibility="hidden", depends=["load_wine_shapes_and_dtypes"])
+@check(points=1, depends=["load_wine_shapes_and_dtypes"])
 def test_load_wine_matches_file(learner, oracle):
     """load_wine returns exactly the rows of the kit's wine_data.csv, in order"""
     features, labels = _wine_data(learner)
@@ -269,7 +283,7 @@ def test_train_wine_adam_beats_sgd(learner):
                     hint='For "sgd" use plain torch.optim.SGD(model.parameters(), lr=lr): no momentum, no feature scaling.')
 
 
-@check(points=1, visibility="hidden", depends=["train_wine_returns_fraction"])
+@check(points=1, depends=["train_wine_returns_fraction"])
 def test_train_wine_matches_reference(learner, oracle):
     """train_wine matches the reference accuracy for both optimizers (within one test sample)"""
     for optimizer in ("adam", "sgd"):

@@ -1,11 +1,10 @@
-# mistake: forbidden_call
+# Valid: the gradients are by hand (no autograd); mse_loss only prints the cost, which the contract allows here.
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 
 def mse_gradients(x, y, W, b):
-    # the gradients are by hand, but the cost is printed with the library function
     x, y, W, b = x.detach(), y.detach(), W.detach(), b.detach()
     m = x.shape[0]
     error = x * W + b - y

@@ -1,5 +1,6 @@
-# mistake: naive_sigmoid_overflow
-# the textbook formula: right values, but its gradient is NaN for z = -1000
+# advice: sigmoid_gradient
+# Valid: the contract's own formula 1 / (1 + torch.exp(-z)): finite values for |z| <= 1000 (its NaN gradient
+# at z = -1000 is beyond the contract: the gradient check gives advice, not a verdict).
 import torch
 import torch.nn.functional as F
 from torch import nn

@@ -1,5 +1,6 @@
-# mistake: naive_sigmoid_overflow
-# torch.where over two unsafe branches: values fine, gradient NaN
+# advice: sigmoid_gradient
+# Valid: torch.where over two branches; the values are finite for |z| <= 1000 (only the gradient is NaN, which
+# the contract does not ask about).
 import torch
 import torch.nn.functional as F
 from torch import nn

@@ -1,19 +1,20 @@
-# mistake: detached_forward
-# wraps the value in a new tensor, cut off from autograd
+# advice: sigmoid_gradient
+# Valid by the contract: the stable formula with torch.abs has the right values; its gradient is 0 at z = 0
+# (advice only: the contract does not ask sigmoid to be differentiable).
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 
 def sigmoid(z):
-    e = torch.exp(torch.where(z >= 0, -z, z))
+    e = torch.exp(-torch.abs(z))
     return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def binary_cross_entropy(p, y):
     log_p = torch.log(p).clamp(min=-100)
     log_q = torch.log(1 - p).clamp(min=-100)
-    return torch.tensor(-(y * log_p + (1 - y) * log_q).mean().item(), dtype=p.dtype)
+    return -(y * log_p + (1 - y) * log_q).mean()
 
 
 def build_model(in_features):

@@ -1,19 +1,20 @@
-# mistake: sigmoid_gradient_at_zero
-# the stable formula with torch.abs: gradient 0 at z = 0
+# advice: bce_gradient
+# Valid by the contract: the value is right; wrapping it in a new tensor cuts it off from autograd, which the
+# contract does not ask about for binary_cross_entropy (advice only).
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 
 def sigmoid(z):
-    e = torch.exp(-torch.abs(z))
+    e = torch.exp(torch.where(z >= 0, -z, z))
     return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def binary_cross_entropy(p, y):
     log_p = torch.log(p).clamp(min=-100)
     log_q = torch.log(1 - p).clamp(min=-100)
-    return -(y * log_p + (1 - y) * log_q).mean()
+    return torch.tensor(-(y * log_p + (1 - y) * log_q).mean().item(), dtype=p.dtype)
 
 
 def build_model(in_features):
