@@ -134,7 +134,8 @@ class Worker:
         """Run the learner's module from the source read before confinement."""
         filename = os.path.basename(self.module_path)
         if self.source is None or len(self.source) > MAX_SOURCE_BYTES:
-            why = "could not be read" if self.source is None else "is larger than 2 MB"
+            why = ("could not be read (it must be a regular file, not a link)" if self.source is None
+                   else "is larger than 2 MB")
             return {"status": "raised", "type": "ImportError", "kind": "ImportError",
                     "message": f"{filename} {why}", "where": None, "code": None}
         text = self.source.decode("utf-8", "replace")

@@ -14,6 +14,7 @@ import pickle
 import select
 import signal
 import socket
+import stat
 import sys
 
 
@@ -60,12 +61,22 @@ MAX_SOURCE_BYTES = 2 * 1024**2
 
 
 def _read_source(path: str) -> bytes | None:
-    """The learner's module, read before confinement (the worker itself may not read its folder)."""
+    """The learner's module, read before confinement (the worker itself may not read its folder).
+
+    Read as the grader's user, so a symbolic link (to a classmate's file, to /etc/shadow) or
+    anything but a regular file is refused: it would be shown back through error messages.
+    """
     try:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_SOURCE_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(MAX_SOURCE_BYTES + 1)
+    finally:
+        os.close(fd)
 
 
 def serve(control: socket.socket, readable: list[str]) -> None:
