@@ -404,3 +404,28 @@ def test_graded_code_leaves_out_what_touches_the_kit():
     # a cell that raised keeps its definitions; test cells (comments and a grader call) add nothing
     interrupted = module_code(honest[:2] + [(WRONG_MSE + TOP_LEVEL_LOOP, False), ("# a check\nkit_nb.check('a', 'b')", True)])
     assert interrupted == module_code(honest)
+
+
+@pytest.mark.slow
+def test_grading_without_a_kernel_scores_what_grade_run_scores(grade, tmp_path):
+    """execute_learner_cells = False: no kernel; the learner's code runs only in the sandbox."""
+    from nbformat.v4 import new_code_cell
+    from nbgrader.utils import determine_grade
+
+    from grader.instructor.autograde import KitExecute
+    from grader.instructor.nbgrader_course import notebook
+
+    nb = notebook(metadata.load().get(EX), SOLUTION, checks_of(EX), "0" * 64)
+    for name, code in SUBMISSIONS["patching"].items():
+        cell(nb, f"{EX}-{name}").source = code
+    own = new_code_cell("assert True  # an instructor's own test cell")
+    own.metadata["nbgrader"] = {"grade": True, "grade_id": "own", "locked": True, "points": 1.0, "solution": False}
+    nb.cells.append(own)
+    nb, _ = KitExecute(execute_learner_cells=False).preprocess(nb, {"nbgrader": {"student": "s"}})
+    check_of = {grade_id: check_id for check_id, grade_id in
+                {s.id: check_cell_id(EX, s, "0" * 64) for s in checks_of(EX)}.items()}
+    scores = {check_of[c.metadata["nbgrader"]["grade_id"]]: determine_grade(c)[0] for c in nb.cells
+              if c.metadata["nbgrader"].get("grade") and c is not own}
+    assert scores == expected_points(grade, tmp_path, SUBMISSIONS["wrong"])
+    assert determine_grade(own)[0] == 0  # it could not run, so it cannot pass
+    assert not any(c.outputs for c in nb.cells if c.cell_type == "code" and not c.metadata["nbgrader"]["grade"])

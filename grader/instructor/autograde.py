@@ -19,14 +19,20 @@ every test cell green. `KitExecute` replaces nbgrader's `Execute` in the autogra
 
 `SaveAutoGrades` then reads those outputs as usual. Nothing the kernel did can reach a test
 cell's outputs. Other grade cells (an instructor's own tests) run in the kernel as before.
+
+With `c.KitExecute.execute_learner_cells = False` no kernel is started at all: the learner's
+code runs only in the kit's sandbox (every cell counts as having run, and the feedback shows no
+learner output). Grade cells that are not the kit's then score nothing.
 """
 
 from __future__ import annotations
 
 import ast
+from textwrap import dedent
 
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
+from traitlets import Bool
 
 from grader.notebook import CheckFailed, GraderUnavailable, grade_code, module_code, verdict
 
@@ -69,11 +75,15 @@ def _failed(cell) -> bool:
     return any(output.get("output_type") == "error" for output in cell.get("outputs", []))
 
 
-def learner_module(nb, tests: list[tuple[object, str, str]]) -> str:
-    """The code of every code cell but the kit's test cells, as the kernel ran it."""
-    skip = {id(cell) for cell, _, _ in tests}
+def _is_test_cell(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def learner_module(nb) -> str:
+    """The code of every code cell but the autograder test cells (the kit's and any other), as the kernel ran it."""
     return module_code((cell.source, not _failed(cell)) for cell in nb.cells
-                       if cell.cell_type == "code" and id(cell) not in skip)
+                       if cell.cell_type == "code" and not _is_test_cell(cell))
 
 
 def verdict_outputs(report: dict, exercise: str, check_id: str, max_points: float) -> list:
@@ -91,19 +101,33 @@ def verdict_outputs(report: dict, exercise: str, check_id: str, max_points: floa
 class KitExecute(Execute):
     """nbgrader's Execute, with the kit's test cells graded out of the kernel (see the module docstring)."""
 
+    execute_learner_cells = Bool(True, help=dedent("""
+        Run the submitted notebook (without the kit's test cells) in a Jupyter kernel before grading
+        it: the feedback shows the learner's outputs, and a cell interrupted at the timeout keeps its
+        definitions. False: no kernel is started and learner code runs only in the kit's sandbox;
+        every cell then counts as having run (a loop at the top level of a cell makes the whole
+        module time out), and grade cells that are not the kit's get no points.""")).tag(config=True)
+
     def preprocess(self, nb, resources):
         tests = kit_test_cells(nb)
         if not tests:
             return super().preprocess(nb, resources)
-        sources = [(cell, cell.source) for cell, _, _ in tests]
-        for cell, _ in sources:
-            cell.source = ""  # an empty cell is not sent to the kernel
-        try:
-            nb, resources = super().preprocess(nb, resources)
-        finally:
-            for cell, source in sources:
-                cell.source = source
-        code = learner_module(nb, tests)
+        if self.execute_learner_cells:
+            sources = [(cell, cell.source) for cell, _, _ in tests]
+            for cell, _ in sources:
+                cell.source = ""  # an empty cell is not sent to the kernel
+            try:
+                nb, resources = super().preprocess(nb, resources)
+            finally:
+                for cell, source in sources:
+                    cell.source = source
+        else:
+            kit = {id(cell) for cell, _, _ in tests}
+            not_run = ["not run: this course grades notebooks without a kernel"]
+            for cell in nb.cells:  # an instructor's own test cell cannot pass without running
+                if cell.cell_type == "code" and _is_test_cell(cell) and id(cell) not in kit:
+                    cell.outputs = [new_output("error", ename="NotRun", evalue="", traceback=not_run)]
+        code = learner_module(nb)
         reports = {}
         for exercise in dict.fromkeys(exercise for _, exercise, _ in tests):
             self.log.info("Grading the code of %s with the kit (%s)", resources.get("nbgrader", {}).get("student"),
