@@ -60,8 +60,12 @@ def test_solutions_pass_with_json_report(runner):
     assert exercise["status"] == "passed"
     for check in exercise["checks"]:
         assert set(check) == {"id", "description", "status", "points", "max_points", "visibility",
-                              "message", "hint", "mistake"}
+                              "message", "hint", "mistake", "waits_for", "timeout"}
+        assert check["waits_for"] == [] and check["timeout"] is None
         assert check["visibility"] in ("public", "hidden")
+    assert {"kit_version", "torch_version", "seed", "hidden_checks", "confinement", "files"} <= set(report)
+    assert report["seed"] == 20261123 and report["hidden_checks"] in ("included", "not included")
+    assert str(kit.KIT_ROOT) not in result.stdout
     assert result.stderr == ""
 
 
