@@ -11,15 +11,22 @@ Two layers watch a monitored call, and each checks that the other is still in pl
   `Variable._execution_engine.run_backward` is seen too).
 
 Both layers look for torch.optim / torch.autograd frames on the Python stack between the
-operation and the learner's own code, so an optimizer stepping with torch functions switched off
-is still seen. Names are normalised (`aten::mse_loss.default` → `mse_loss`, `_softmax` →
-`softmax`, `special_expit` → `expit`, `nll_loss_forward` → `nll_loss` as well).
+operation and the kit's own frames (worker, probes), so an optimizer stepping with torch
+functions switched off, or under a mode of the learner's, is still seen. Names are normalised
+(`aten::mse_loss.default` → `mse_loss`, `_softmax` → `softmax`, `special_expit` → `expit`,
+`nll_loss_forward` → `nll_loss` as well).
 
 A learner can reach into the worker's interpreter, so the recorder also says when it was
 interfered with: popped from the mode stacks, replaced there, disabled, or its class, methods or
-code objects swapped. The summary then carries `"tampered"`, a plain sentence for the trusted side.
-The references this needs are taken when this module is imported, in the zygote, before any
-learner module exists.
+code objects swapped. The summary then carries `"tampered"`, a plain sentence for the trusted
+side; modified methods are put back and both mode stacks are restored to what they were before
+the call, so the worker's next call is recorded again. The references this needs are taken when
+this module is imported, in the zygote, before any learner module exists.
+
+Not seen (the kernel-level layers, not this module, have to stop these): work done in another
+thread or process, and a window in which the learner switches both layers off at once
+(`DisableTorchFunction` together with `_DisableTorchDispatch`, or both modes popped and pushed
+back) — in-process recording stops accidents, not intent.
 """
 
 from __future__ import annotations
