@@ -66,6 +66,15 @@ def render_exercise(exercise: ExerciseResult, colour: bool, verbose: bool = Fals
     return lines
 
 
+FULL_CONFINEMENT = ("landlock", "pid-namespace", "no-network", "unprivileged", "resource-limits", "private-tmp")
+
+
+def reduced_confinement(report: Report) -> list[str]:
+    """The key isolation layers that were not active for this run (empty when all held)."""
+    active = set(getattr(report, "confinement", None) or [])
+    return [layer for layer in FULL_CONFINEMENT if layer not in active]
+
+
 def render_report(report: Report, colour: bool = False, verbose: bool = False) -> str:
     """The whole text report, ending with the score line."""
     lines: list[str] = []
@@ -77,6 +86,9 @@ def render_report(report: Report, colour: bool = False, verbose: bool = False) -
     lines.append(f"Score: {_points(report.score)}/{_points(report.max_score)}  ({passed}/{len(checks)} checks passed)")
     if not report.hidden_included:
         lines.append("Only the public checks ran here; hidden checks run when your work is graded.")
+    missing = reduced_confinement(report)
+    if missing:
+        lines.append(f"Isolation of your code was reduced on this system (not active: {', '.join(missing)}).")
     failing = [exercise for exercise in report.exercises if exercise.status != "passed"]
     if failing:
         first = failing[0].id

@@ -94,9 +94,11 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
             message = "the grader's checks for this exercise could not be loaded (a problem in the grader, not your code)"
         results.append(build_exercise(exercise.id, exercise.title, plugin.results.get(exercise.id, []),
                                       load_status, message))
-    report = build_report(results, seed, hidden_included)
+    layers = sorted(confinement) if confinement else zygote.layers()
+    report = build_report(results, seed, hidden_included,
+                          module_paths=[session.learner_dir / e.filename for e in exercises], confinement=layers)
     report.internal_errors = session.internal_errors  # type: ignore[attr-defined]
-    report.confinement = sorted(confinement) if confinement else zygote.layers()  # type: ignore[attr-defined]
+    report.confinement = layers  # type: ignore[attr-defined]
     return report
 
 
