@@ -402,7 +402,8 @@ def test_graded_code_leaves_out_what_touches_the_kit():
         kept = [line for line in module_code(patched).splitlines() if line not in ("import sys", "import importlib")]
         assert [line for line in kept if line] == [line for line in module_code(honest).splitlines() if line], patch
     # a cell that raised keeps its definitions; test cells (comments and a grader call) add nothing
-    interrupted = module_code(honest[:2] + [(WRONG_MSE + TOP_LEVEL_LOOP, False), ("# a check\nkit_nb.check('a', 'b')", True)])
+    test_cell = ("# a check\nkit_nb.check('a', 'b')", True)
+    interrupted = module_code(honest[:2] + [(WRONG_MSE + TOP_LEVEL_LOOP, False), test_cell])
     assert interrupted == module_code(honest)
 
 

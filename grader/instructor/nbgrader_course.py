@@ -217,7 +217,10 @@ def notebook(exercise: Exercise, solution_source: str, checks: list[CheckSpec], 
 
 def build(course_dir: Path, exercises: list[Exercise], *, course_id: str = "torch-exercise-kit",
           timeout: int = 60, force: bool = False) -> list[Path]:
-    """Write the config and one source notebook per exercise (and the course's salt the first time); return the paths written."""
+    """Write the config and one source notebook per exercise, and the course's salt the first time.
+
+    Returns the paths written.
+    """
     try:
         import nbformat
     except ImportError:
