@@ -169,6 +169,28 @@ def nbgrader_build(course_dir: Path, exercise: tuple[str, ...], course_id: str, 
     click.echo(f"next: cd {course_dir} && nbgrader generate_assignment {selected[0].id}")
 
 
+@main.command(hidden=True)
+@click.option("--write", is_flag=True, help="Record the measurements and the derived limits in grader/exercises.toml.")
+@click.option("--repeat", type=click.IntRange(1, 20), default=3, show_default=True, help="Gradings to take the median of.")
+@click.argument("exercises", nargs=-1)
+def budgets(write: bool, repeat: int, exercises: tuple[str, ...]) -> None:
+    """Measure the reference's CPU time per exercise and derive CPU-time budgets from it (kit maintainers)."""
+    from grader.instructor import budgets as budget_tool
+
+    if not (kit.SOLUTIONS_DIR / "__init__.py").exists():
+        usage_error("`grade budgets` needs the reference solutions (the full kit, not a student release)")
+    chosen = _select(exercises)
+    measured = budget_tool.measure(chosen, repeat)
+    click.echo(f"{'exercise':<26} {'ref CPU s':>9} {'longest call':>12} {'budget':>7} {'call':>6}")
+    for exercise in chosen:
+        reference, call = measured[exercise.id]
+        budget, call_timeout = budget_tool.limits(reference, call)
+        click.echo(f"{exercise.id:<26} {reference:>9.3f} {call:>12.3f} {budget:>7g} {call_timeout:>6g}")
+    if write:
+        budget_tool.update_file(metadata.METADATA_FILE, measured)
+        click.echo(f"written to {metadata.METADATA_FILE.name} ({budget_tool.MULTIPLE}x the reference's CPU time)")
+
+
 from grader.instructor.commands import learner_folder, register  # noqa: E402 - after main exists
 
 register(main)  # grade batch, grade gradescope, grade prairielearn

@@ -11,7 +11,9 @@ from pathlib import Path
 METADATA_FILE = Path(__file__).with_name("exercises.toml")
 _ID = re.compile(r"^ex(\d\d)_[a-z0-9_]+$")
 _MISTAKE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_EXERCISE_KEYS = {"id", "title", "points", "budget", "call_timeout", "hints", "mistakes", "forbidden"}
+_EXERCISE_KEYS = {"id", "title", "points", "budget", "call_timeout", "reference_cpu", "reference_call_cpu",
+                  "hints", "mistakes", "forbidden"}
+MIN_BUDGET_MULTIPLE = 10  # a budget is at least this many times the reference's measured CPU time
 
 
 class MetadataError(ValueError):
@@ -31,6 +33,8 @@ class Exercise:
     hints: tuple[str, ...]
     mistakes: tuple[str, ...]
     forbidden: tuple[str, ...]
+    reference_cpu: float | None = None
+    reference_call_cpu: float | None = None
 
     @property
     def number(self) -> int:
@@ -90,6 +94,14 @@ def _exercise(entry: dict, position: int, mistakes: dict[str, str]) -> Exercise:
         raise MetadataError(f"{where}: points, budget and call_timeout must be positive")
     if call_timeout > budget:
         raise MetadataError(f"{where}: call_timeout must not exceed budget")
+    reference = entry.get("reference_cpu")
+    reference_call = entry.get("reference_call_cpu")
+    for name, value, limit in (("budget", reference, budget), ("call_timeout", reference_call, call_timeout)):
+        if value is not None and (not isinstance(value, (int, float)) or value < 0):
+            raise MetadataError(f"{where}: reference CPU times must be non-negative numbers")
+        if value is not None and limit < MIN_BUDGET_MULTIPLE * value:
+            raise MetadataError(f"{where}: {name} {limit:g} s is under {MIN_BUDGET_MULTIPLE}x the reference's "
+                                f"{value:g} s of CPU time (run `grade budgets --write`)")
     if not 2 <= len(hints) <= 3 or not all(isinstance(h, str) and h.strip() for h in hints):
         raise MetadataError(f"{where}: needs 2 or 3 non-empty hints, from gentle to specific")
     listed = entry.get("mistakes", [])
@@ -100,7 +112,9 @@ def _exercise(entry: dict, position: int, mistakes: dict[str, str]) -> Exercise:
     if not all(isinstance(f, str) and f for f in forbidden):
         raise MetadataError(f"{where}: forbidden must be a list of names")
     return Exercise(exercise_id, title.strip(), position + 1, float(points), float(budget),
-                    float(call_timeout), tuple(hints), tuple(listed), tuple(forbidden))
+                    float(call_timeout), tuple(hints), tuple(listed), tuple(forbidden),
+                    None if reference is None else float(reference),
+                    None if reference_call is None else float(reference_call))
 
 
 def parse(text: str) -> Catalog:

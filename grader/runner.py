@@ -77,7 +77,8 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
 
     torch.set_num_threads(1)  # tiny reference runs; a second OpenMP thread only spins on a busy machine
     _warm_optimizers()  # overlaps with the zygote's own warm-up, which the first check waits for
-    confinement = set()
+    confinement: set[str] = set()
+    cpu: dict[str, tuple[float, float]] = {}
     try:
         if check_files:
             sink = io.StringIO()
@@ -86,6 +87,7 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
     finally:
         for module in session.modules.values():
             confinement.update(module.layers)
+        cpu = {exercise: (module.spent, module.longest_call) for exercise, module in session.modules.items()}
         session.close()
     results = []
     for exercise in exercises:
@@ -99,6 +101,7 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
                           module_paths=[session.learner_dir / e.filename for e in exercises], confinement=layers)
     report.internal_errors = session.internal_errors  # type: ignore[attr-defined]
     report.confinement = layers  # type: ignore[attr-defined]
+    report.cpu_seconds = cpu  # type: ignore[attr-defined] - (whole exercise, longest call), for `grade budgets`
     return report
 
 

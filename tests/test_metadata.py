@@ -78,3 +78,27 @@ def test_check_ids_are_unique_and_dependencies_exist():
         assert sum(s.points for s in specs) == exercise.points, exercise.id
         hidden = sum(s.points for s in specs if s.visibility == "hidden")
         assert hidden > 0, f"{exercise.id} has no hidden checks"
+
+
+def test_budgets_are_at_least_ten_times_the_reference_cpu_time(catalog):
+    for exercise in catalog.exercises:
+        assert exercise.reference_cpu is not None and exercise.reference_call_cpu is not None, exercise.id
+        assert exercise.budget >= metadata.MIN_BUDGET_MULTIPLE * exercise.reference_cpu, exercise.id
+        assert exercise.call_timeout >= metadata.MIN_BUDGET_MULTIPLE * exercise.reference_call_cpu, exercise.id
+
+
+def test_a_budget_under_ten_times_the_reference_is_refused():
+    text = metadata.METADATA_FILE.read_text(encoding="utf-8").replace("reference_cpu = 0.", "reference_cpu = 9.", 1)
+    with pytest.raises(metadata.MetadataError, match="under 10x the reference"):
+        metadata.parse(text)
+
+
+@pytest.mark.slow
+def test_recorded_references_still_match_the_solutions(catalog):
+    """Measured again now, the reference still fits 5 times in each budget (budgets are 20x when written)."""
+    from grader.instructor.budgets import measure
+
+    measured = measure(list(catalog.exercises), repeat=1)
+    for exercise in catalog.exercises:
+        total, longest = measured[exercise.id]
+        assert 5 * total <= exercise.budget and 5 * longest <= exercise.call_timeout, (exercise.id, total, longest)

@@ -313,6 +313,7 @@ class LearnerModule:
     monitor: bool = True
     unmonitored: frozenset[str] = frozenset()
     spent: float = 0.0
+    longest_call: float = 0.0
     visibility: str = "public"
     _workers: dict[str, WorkerHandle] = field(default_factory=dict)
     _load_failure: ModuleUnavailable | None = None
@@ -402,7 +403,9 @@ class LearnerModule:
 
         worker, function = pending.worker, pending.function
         reply = worker.receive(pending.timeout) if pending.sent else {"status": "crashed"}
-        self.spent += float(reply.get("cpu", 0.0) or 0.0)
+        cpu = float(reply.get("cpu", 0.0) or 0.0)
+        self.spent += cpu
+        self.longest_call = max(self.longest_call, cpu)
         self.last_output = str(reply.get("output", "") or "")
         status = reply["status"]
         if status == "ok":
