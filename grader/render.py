@@ -66,7 +66,8 @@ def render_exercise(exercise: ExerciseResult, colour: bool, verbose: bool = Fals
     return lines
 
 
-FULL_CONFINEMENT = ("landlock", "pid-namespace", "no-network", "unprivileged", "resource-limits", "private-tmp")
+FULL_CONFINEMENT = ("landlock", "pid-namespace", "no-network", "unprivileged", "resource-limits", "private-tmp",
+                    "seccomp")
 
 
 def reduced_confinement(report: Report) -> list[str]:

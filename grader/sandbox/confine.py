@@ -20,7 +20,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 
-from grader.sandbox import landlock
+from grader.sandbox import landlock, seccomp
 
 try:
     import resource
@@ -28,7 +28,7 @@ except ImportError:  # Windows: no rlimits; the layer is reported missing
     resource = None  # type: ignore[assignment]
 
 LAYERS = ("landlock", "pid-namespace", "no-network", "ipc-namespace", "unprivileged",
-          "resource-limits", "cgroup", "private-tmp")
+          "resource-limits", "cgroup", "private-tmp", "seccomp")
 
 CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x08000000, 0x10000000, 0x20000000, 0x40000000
 _CLONE_NEWNS = 0x00020000
@@ -278,6 +278,12 @@ def confine_inner(plan: Plan, outer: Outer, keep_fds: tuple[int, ...], readable:
         try:
             landlock.restrict(readable, writable, ["/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"])
             layers.append("landlock")
+        except OSError:
+            pass
+    if linux() and plan.wants("seccomp"):
+        try:
+            seccomp.forbid_new_sockets()
+            layers.append("seccomp")
         except OSError:
             pass
     sys.path[:] = [p for p in sys.path if p and not _under_any(os.path.realpath(p), plan.hidden_paths)]

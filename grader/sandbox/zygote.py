@@ -28,7 +28,7 @@ def warm_up() -> None:
 
     import grader.data  # noqa: F401 - exercises read their data sets through it
     import grader.probes  # noqa: F401 - probes run in workers
-    from grader.sandbox import confine, landlock, worker  # noqa: F401 - workers can't read the kit later
+    from grader.sandbox import confine, landlock, seccomp, worker  # noqa: F401 - workers can't read the kit later
     from grader.sandbox import codec
     from grader.sandbox.monitor import CallRecorder
 
