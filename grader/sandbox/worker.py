@@ -40,7 +40,10 @@ class OutputCapture:
     """Sends fd 1 and 2 to a temp file so learner prints never reach the grader's stdout."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(mode="w+b")
+        if hasattr(os, "memfd_create"):  # in memory: needs no writable folder (and none is shared)
+            self._file = os.fdopen(os.memfd_create("learner-output"), "w+b")
+        else:
+            self._file = tempfile.TemporaryFile(mode="w+b")
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.close(devnull)
