@@ -126,6 +126,10 @@ def course(tmp_path_factory):
     rebuilt = runner.invoke(main, ["nbgrader", "build", str(course), EX, "--force", "--timeout", str(CELL_TIMEOUT)])
     assert rebuilt.exit_code == 0, rebuilt.output
     nbgrader(course, "generate_assignment", EX, "--force")
+    # This course takes the opt-in kernel path (learner outputs, interrupted cells); the default,
+    # no kernel at all, is test_grading_without_a_kernel_scores_what_grade_run_scores.
+    with open(course / "nbgrader_config.py", "a", encoding="utf-8") as config:
+        config.write("\nc.KitExecute.execute_learner_cells = True\n")
     for student, functions in SUBMISSIONS.items():
         submit(course, student, functions)
     counting = tmp_path_factory.mktemp("counting")
@@ -348,6 +352,8 @@ def test_autograde_config_replaces_only_nbgraders_execute(tmp_path):
     configured = [import_item(name) for name in config.Autograde.autograde_preprocessors]
     default = Autograde.class_traits()["autograde_preprocessors"].default()
     assert configured == [KitExecute if cls is Execute else cls for cls in default]
+    assert config.KitExecute.execute_learner_cells is False  # learner code only in the confined sandbox
+    assert KitExecute.class_traits()["execute_learner_cells"].default() is False
 
 
 def _student_cells(salt: str) -> list[str]:

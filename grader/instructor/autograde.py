@@ -101,12 +101,13 @@ def verdict_outputs(report: dict, exercise: str, check_id: str, max_points: floa
 class KitExecute(Execute):
     """nbgrader's Execute, with the kit's test cells graded out of the kernel (see the module docstring)."""
 
-    execute_learner_cells = Bool(True, help=dedent("""
-        Run the submitted notebook (without the kit's test cells) in a Jupyter kernel before grading
-        it: the feedback shows the learner's outputs, and a cell interrupted at the timeout keeps its
-        definitions. False: no kernel is started and learner code runs only in the kit's sandbox;
-        every cell then counts as having run (a loop at the top level of a cell makes the whole
-        module time out), and grade cells that are not the kit's get no points.""")).tag(config=True)
+    execute_learner_cells = Bool(False, help=dedent("""
+        False (the default): no kernel is started and learner code runs only in the kit's confined
+        sandbox; every cell counts as having run (a loop at the top level of a cell makes the whole
+        module time out), and grade cells that are not the kit's get no points. True: also run the
+        submitted notebook (without the kit's test cells) in a Jupyter kernel, so the feedback shows
+        the learner's outputs; that kernel is not confined (it runs as the account running nbgrader).
+        """)).tag(config=True)
 
     def preprocess(self, nb, resources):
         tests = kit_test_cells(nb)

@@ -39,8 +39,8 @@ c = get_config()  # noqa: F821 - nbgrader provides get_config
 
 c.CourseDirectory.course_id = {course_id!r}
 
-# Every test cell runs the kit's checks in a sandboxed subprocess. A cell running longer than
-# this (a learner's infinite loop at cell top level) is interrupted, and the next cells still run.
+# With a kernel (execute_learner_cells below), a cell running longer than this (a learner's
+# infinite loop at cell top level) is interrupted, and the next cells still run.
 c.Execute.timeout = {timeout}
 c.Execute.interrupt_on_timeout = True
 
@@ -50,6 +50,10 @@ c.OverwriteCells.add_missing_cells = True
 # The kit's test cells are graded out of the learner's kernel, by the kit's sandboxed grader,
 # once per notebook: KitExecute stands where nbgrader's Execute stood (the rest is nbgrader
 # 0.9.6's default list). A learner's code cannot change a test cell's outcome.
+# Learner code runs only in the kit's confined sandbox: no Jupyter kernel is started. Setting
+# this to True also runs each notebook in a kernel (learner outputs in the feedback), but that
+# kernel is NOT confined: it can read and write whatever the account running nbgrader can.
+c.KitExecute.execute_learner_cells = False
 c.Autograde.autograde_preprocessors = [
     "grader.instructor.autograde.KitExecute",
     "nbgrader.preprocessors.IgnorePattern",
