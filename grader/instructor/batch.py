@@ -244,7 +244,7 @@ def _progress(total: int, enabled: bool | None):
         from tqdm import tqdm
     except ImportError:
         return None
-    return tqdm(total=total, unit="student", file=sys.stderr, dynamic_ncols=True, desc="grading")
+    return tqdm(total=total, unit="student", file=sys.stderr, desc="grading")
 
 
 def run_batch(options: Options, echo: Callable[[str], None] = print) -> Outcome:
