@@ -408,3 +408,15 @@ def test_memo_oracle_gives_the_live_answers_once():
     assert first is not second
     variants = memo.variants("ex02_cost", "mse", x, y)
     assert set(variants) == set(live.variants("ex02_cost", "mse", x, y))
+
+
+def test_an_nbgrader_course_is_read_from_its_submitted_folder(tmp_path):
+    course = tmp_path / "course"
+    (course / "submitted" / "ann" / "ex02_cost").mkdir(parents=True)
+    (course / "submitted" / "ann" / "ex02_cost" / "ex02_cost.ipynb").write_text(json.dumps(_notebook("x = 1\n")))
+    (course / "source").mkdir()
+    (course / "nbgrader_config.py").write_text("c = get_config()\n")
+    entries, skipped = subs.scan(course, metadata.load())
+    assert [e.student for e in entries] == ["ann"] and skipped == []
+    entry = subs.prepare(entries[0], course, tmp_path / "work", metadata.load())
+    assert entry.kind == "nbgrader" and entry.modules == ["ex02_cost.py"]

@@ -34,7 +34,7 @@ class Entry:
     """One student's submission, ready to grade (`folder`), or graded as zero (`problem`)."""
 
     student: str
-    source: str  # the entry's name in the class folder
+    source: str  # the entry's path in the class folder (`submitted/<student>` in an nbgrader course)
     kind: str  # "folder", "zip", "nbgrader"
     folder: Path | None = None
     problem: str | None = None  # "empty: …" / "unreadable: …": graded as zero, with this reason
@@ -238,8 +238,9 @@ def prepare(entry: Entry, root: Path, work: Path, catalog: metadata.Catalog) -> 
 def scan(root: Path, catalog: metadata.Catalog, exclude: Path | None = None) -> tuple[list[Entry], list[Skipped]]:
     """Classify the entries of the class folder; `root` may also be an nbgrader course (its `submitted/`)."""
     root = Path(root)
+    prefix = ""
     if (root / "submitted").is_dir() and (root / "nbgrader_config.py").is_file():
-        root = root / "submitted"
+        root, prefix = root / "submitted", "submitted/"
     entries, skipped = [], []
     excluded = exclude.resolve() if exclude is not None else None
     for child in sorted(root.iterdir(), key=lambda p: p.name):
@@ -250,9 +251,9 @@ def scan(root: Path, catalog: metadata.Catalog, exclude: Path | None = None) -> 
         if child.is_symlink():
             skipped.append(Skipped(child.name, "a symbolic link (not followed)"))
         elif child.is_dir():
-            entries.append(Entry(student=child.name, source=child.name, kind="folder"))
+            entries.append(Entry(student=child.name, source=prefix + child.name, kind="folder"))
         elif child.is_file() and child.suffix.lower() == ".zip":
-            entries.append(Entry(student=child.stem, source=child.name, kind="zip"))
+            entries.append(Entry(student=child.stem, source=prefix + child.name, kind="zip"))
         elif child.is_file():
             skipped.append(Skipped(child.name, "a file that is not a .zip (one folder or .zip per student)"))
         else:
