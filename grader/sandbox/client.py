@@ -441,7 +441,7 @@ class LearnerModule:
                                     hint=f"Open {self.filename}, find the TODO in {function}() and replace the raise with your code.")
         if status == "tampered":
             raise LearnerError(f"{function}() could not be judged: {_describe(reply)}",
-                               hint="Exercise code must not change the grader's code or torch's instrumentation.")
+                               hint="Exercise code must not patch torch, builtins or the grader's code.")
         if status == "crashed":
             raise LearnerError(f"the process running {function}() stopped abruptly (it called os._exit, "
                                "was killed, or ran out of memory)")
@@ -484,7 +484,7 @@ def _describe(reply: dict) -> str:
     if status == "unreadable":
         return f"returned something the grader cannot read: {_text(reply.get('message'))}"
     if status == "tampered":
-        return f"your code changed the grader's own code in its process ({_text(reply.get('message'), 120)})"
+        return f"your code changed code the grader relies on in its process ({_text(reply.get('message'), 120)})"
     if reply.get("kind") == "memory":
         text = "ran out of memory"
     elif reply.get("type") == "_ExitCalled":

@@ -1,13 +1,15 @@
-"""A snapshot of the grader's own code inside a worker, taken before the learner's module loads.
+"""A snapshot of the code the worker's observations rely on, taken before the learner's module loads.
 
 Probes, the encoder and the reply path run in the worker beside learner code, which could swap
-a function's code, replace the probe registry or rebind the encoder to forge an observation.
-The worker checks the snapshot around every request and reports tampering instead of a result.
-In-process checks raise the cost of forgery; they are not the boundary (the OS layers are).
+a function's code, replace the probe registry, shadow a builtin in one of the grader's modules,
+or make a torch function lie to a probe, to forge an observation. The worker compares the
+snapshot around every request and reports tampering instead of a result. In-process checks
+raise the cost of forgery; they are not the boundary (the OS layers are, see docs/security.md).
 """
 
 from __future__ import annotations
 
+import builtins
 import types
 from typing import Any, Callable
 
@@ -22,19 +24,26 @@ def _functions_of(owner: Any) -> dict[str, Callable]:
     return found
 
 
-class Snapshot:
-    """Identity of every watched function's code, defaults and closure, and of watched bindings."""
+def _namespace(owner: Any) -> dict[str, Any]:
+    return {name: value for name, value in vars(owner).items() if not name.startswith("__")}
 
-    def __init__(self, owners: list[Any], registry: dict[str, Callable]) -> None:
+
+class Snapshot:
+    """Identity of every watched function's code, defaults and closure, and of watched namespaces.
+
+    `owned` namespaces (the grader's worker-side modules and classes) must not change at all, not
+    even by an added name (a global `list` shadows the builtin). `library` namespaces (builtins,
+    torch's) must keep every name they had; they may gain names (torch loads submodules lazily).
+    """
+
+    def __init__(self, owned: list[Any], library: list[Any], registry: dict[str, Callable]) -> None:
         self.functions: dict[str, Callable] = {}
-        for owner in owners:
+        for owner in owned:
             self.functions.update(_functions_of(owner))
         self.functions.update({f"probe {name}": fn for name, fn in registry.items() if isinstance(fn, types.FunctionType)})
         self._code = {name: self._state(fn) for name, fn in self.functions.items()}
-        self._bindings = {(id(owner), name): (owner, name, getattr(owner, name))
-                          for owner in owners if isinstance(owner, types.ModuleType)
-                          for name in _functions_of(owner)
-                          for name in [name.rsplit(".", 1)[1]]}
+        self._owned = [(owner, _namespace(owner)) for owner in owned]
+        self._library = [(owner, _namespace(owner)) for owner in library]
         self._registry = registry
         self._registry_items = dict(registry)
 
@@ -45,14 +54,31 @@ class Snapshot:
     def changed(self) -> str | None:
         """The name of the first watched piece that differs from the snapshot, or None."""
         for name, fn in self.functions.items():
-            saved = self._code[name]
-            state = self._state(fn)
-            if any(a is not b for a, b in zip(state, saved)):
+            if any(a is not b for a, b in zip(self._state(fn), self._code[name])):
                 return name
-        for owner, name, value in self._bindings.values():
-            if owner.__dict__.get(name) is not value:
-                return f"{getattr(owner, '__name__', owner)}.{name}"
+        for owner, saved in self._owned:
+            now = _namespace(owner)
+            if now.keys() != saved.keys() or any(now[key] is not value for key, value in saved.items()):
+                return f"{getattr(owner, '__name__', owner)}'s names"
+        for owner, saved in self._library:
+            now = vars(owner)
+            for key, value in saved.items():
+                if now.get(key, _MISSING) is not value:
+                    return f"{getattr(owner, '__name__', owner)}.{key}"
         if self._registry.keys() != self._registry_items.keys() or any(
                 self._registry[key] is not value for key, value in self._registry_items.items()):
             return "the probe registry"
         return None
+
+
+_MISSING = object()
+
+
+def library_namespaces() -> list[Any]:
+    """builtins and the torch namespaces probes and the encoder call into."""
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    return [builtins, torch, torch.Tensor, torch._C.TensorBase, F, nn, nn.Module,
+            nn.Parameter, torch.autograd, torch.optim, torch.optim.Optimizer, torch.linalg]

@@ -117,7 +117,8 @@ def _watched_code() -> list[Any]:
     from grader.sandbox import monitor, plain, wire
 
     return [codec, plain, wire, monitor, monitor.CallRecorder, sys.modules[__name__], Worker, OutputCapture,
-            grader.probes, common, linear_basics, linear_training, classifiers, batches_and_optimizers]
+            integrity, integrity.Snapshot, grader.probes, common, linear_basics, linear_training, classifiers,
+            batches_and_optimizers]
 
 
 class Worker:
@@ -129,7 +130,7 @@ class Worker:
         self.source = source
         self.module: Any = None
         self.probes = dict(PROBES)
-        self.snapshot = integrity.Snapshot(_watched_code(), PROBES)
+        self.snapshot = integrity.Snapshot(_watched_code(), integrity.library_namespaces(), PROBES)
         # frames of these files end the monitor's stack scan: what calls torch.optim is below them
         self.boundary = frozenset({self.module_path, __file__, *PROBE_FILES})
 
@@ -180,13 +181,6 @@ class Worker:
         }
 
     def handle(self, request: dict) -> dict:
-        reply = self._handle(request)
-        changed = self.snapshot.changed()
-        if changed is not None:
-            return {"status": "tampered", "message": changed}
-        return reply
-
-    def _handle(self, request: dict) -> dict:
         op = request["op"]
         try:
             if op == "load":
@@ -208,12 +202,17 @@ def serve(sock: socket.socket, module_path: str, module_name: str, source: bytes
     capture = OutputCapture()
     _forbid_hard_exit()
     worker = Worker(module_path, module_name, source)
+    # taken before the learner's module loads; this running frame's code can't be swapped
+    changed, changed_code = worker.snapshot.changed, worker.snapshot.changed.__func__.__code__
     while True:
         try:
             request = pickle.loads(recv_frame(sock))
         except (ChannelClosed, OSError, EOFError):
             real_exit(0)
         reply = worker.handle(request)
+        what = "the integrity check" if changed.__func__.__code__ is not changed_code else changed()
+        if what is not None:
+            reply = {"status": "tampered", "message": what}
         reply["output"] = capture.take()
         try:
             payload = codec.dumps(reply)

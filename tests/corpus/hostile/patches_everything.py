@@ -1,6 +1,7 @@
 # exercise: ex02_cost
-# status: failed
-# max_score: 4
+# status: error
+# max_score: 0
+# message: changed code the grader relies on
 # max_seconds: 8
 # Tries to fake a pass by patching torch, pytest and builtins at import, and printing a report.
 import builtins
