@@ -120,13 +120,18 @@ class TreeMemory:
         return first / 2**20, second / 2**20
 
 
-def timed(command: list[str], memory: bool = False, env: dict | None = None) -> tuple[float, tuple[float, float]]:
+def timed(command: list[str], memory: bool = False, env: dict | None = None,
+          ok: tuple[int, ...] = (0,)) -> tuple[float, tuple[float, float]]:
+    """Wall time (and peak memory) of a command; stops the benchmark when the command failed."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=KIT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    process = subprocess.Popen(command, cwd=KIT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     meter = TreeMemory(process.pid) if memory else None
-    process.wait()
+    _, stderr = process.communicate()
     wall = time.perf_counter() - started
-    return wall, meter.stop() if meter else (0.0, 0.0)
+    peaks = meter.stop() if meter else (0.0, 0.0)
+    if process.returncode not in ok:
+        sys.exit(f"failed ({process.returncode}): {' '.join(command)}\n{stderr.decode(errors='replace')[-2000:]}")
+    return wall, peaks
 
 
 def gradescope_ratio(work: Path) -> tuple[float, float]:
@@ -166,14 +171,14 @@ def main() -> None:
         # interleave: half the loop sample, the batches, the other half
         half = len(sample) // 2
         for folder in sample[:half]:
-            loop_times.append(timed([sys.executable, "-m", "grader", "run", "--dir", str(folder), "--json"])[0])
+            loop_times.append(timed([sys.executable, "-m", "grader", "run", "--dir", str(folder), "--json"], ok=(0, 1))[0])
         for count in jobs:
             out = work / f"out-{count}"
             wall, peaks = timed([sys.executable, "-m", "grader", "batch", str(work / "class"), "--out", str(out),
                                  "--jobs", str(count), "--no-progress"], memory=True)
             batch_times[count], memory[count] = wall, peaks
         for folder in sample[half:]:
-            loop_times.append(timed([sys.executable, "-m", "grader", "run", "--dir", str(folder), "--json"])[0])
+            loop_times.append(timed([sys.executable, "-m", "grader", "run", "--dir", str(folder), "--json"], ok=(0, 1))[0])
         one = statistics.mean(loop_times)
         loop = one * options.students
         print(f"class: {options.students} generated students, {len(metadata.load().exercises)} exercises each; "
