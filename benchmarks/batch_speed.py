@@ -121,17 +121,30 @@ class TreeMemory:
 
 
 def timed(command: list[str], memory: bool = False, env: dict | None = None,
-          ok: tuple[int, ...] = (0,)) -> tuple[float, tuple[float, float]]:
+          ok: tuple[int, ...] = (0,), output: list | None = None) -> tuple[float, tuple[float, float]]:
     """Wall time (and peak memory) of a command; stops the benchmark when the command failed."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=KIT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(command, cwd=KIT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     meter = TreeMemory(process.pid) if memory else None
-    _, stderr = process.communicate()
+    stdout, stderr = process.communicate()
     wall = time.perf_counter() - started
     peaks = meter.stop() if meter else (0.0, 0.0)
     if process.returncode not in ok:
         sys.exit(f"failed ({process.returncode}): {' '.join(command)}\n{stderr.decode(errors='replace')[-2000:]}")
+    if output is not None:
+        output.append(stdout)
     return wall, peaks
+
+
+def same_scores(reports: dict[str, dict], out: Path) -> None:
+    """The batch graded what the loop graded: the sampled students' totals in grades.csv match."""
+    import csv
+
+    with open(out / "grades.csv", newline="") as handle:
+        totals = {row["student"]: row["total"] for row in csv.DictReader(handle)}
+    for student, report in reports.items():
+        if totals.get(student) != f"{report['score']:g}":
+            sys.exit(f"{student}: the batch gave {totals.get(student)}, grade run gave {report['score']:g}")
 
 
 def gradescope_ratio(work: Path) -> tuple[float, float]:
@@ -170,17 +183,30 @@ def main() -> None:
         jobs = [int(j) for j in options.jobs.split(",")]
         # interleave: half the loop sample, the batches, the other half
         half = len(sample) // 2
+        reports: dict[str, dict] = {}
+
+        def loop_one(folder: Path) -> None:
+            printed: list[bytes] = []
+            loop_times.append(timed([sys.executable, "-m", "grader", "run", "--dir", str(folder), "--json"],
+                                    ok=(0, 1), output=printed)[0])
+            reports[folder.name] = json.loads(printed[0])
+
         for folder in sample[:half]:
-            loop_times.append(timed([sys.executable, "-m", "grader", "run", "--dir", str(folder), "--json"], ok=(0, 1))[0])
+            loop_one(folder)
         for count in jobs:
             out = work / f"out-{count}"
             wall, peaks = timed([sys.executable, "-m", "grader", "batch", str(work / "class"), "--out", str(out),
                                  "--jobs", str(count), "--no-progress"], memory=True)
             batch_times[count], memory[count] = wall, peaks
         for folder in sample[half:]:
-            loop_times.append(timed([sys.executable, "-m", "grader", "run", "--dir", str(folder), "--json"], ok=(0, 1))[0])
+            loop_one(folder)
+        for count in jobs:
+            same_scores(reports, work / f"out-{count}")
         one = statistics.mean(loop_times)
         loop = one * options.students
+        commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=KIT, capture_output=True,
+                                text=True).stdout.strip() or "unknown"
+        print(f"kit {commit}; batch totals equal `grade run` for the {len(reports)} sampled students")
         print(f"class: {options.students} generated students, {len(metadata.load().exercises)} exercises each; "
               f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
         print(f"one `grade run --dir` (mean of {len(loop_times)}): {one:.2f} s  "
