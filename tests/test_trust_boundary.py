@@ -20,6 +20,11 @@ are still what the grader printed.
 
 Attacks against shared places only ever write harmless marker files named zz_kit_attack_*,
 which the test removes; attacks against the kit only ever reach the test's own copy of it.
+
+`GRADE_ATTACK_KIT=<folder with grader/, solutions/, exercises/>` grades the same classes with a
+copy of another kit tree (an older version, a release), e.g. to watch every category fail
+against the kit as it was before the confinement: `git archive 54e28e6 grader solutions
+exercises | tar -x -C /tmp/old && GRADE_ATTACK_KIT=/tmp/old pytest tests/test_trust_boundary.py -m slow`.
 """
 
 from __future__ import annotations
@@ -324,6 +329,15 @@ def settle(marks: list[str], tokens: list[str], wait: float = 3.0) -> dict[int, 
         time.sleep(0.1)
 
 
+def grouped(alive: dict[int, str], seen: set[int]) -> list[str]:
+    """One line per process name: how many new ones are alive, and the first of them."""
+    by_name: dict[str, list[str]] = {}
+    for pid, described in sorted(alive.items()):
+        if pid not in seen:
+            by_name.setdefault(described.split("(", 1)[1].split(")", 1)[0], []).append(described)
+    return [found[0] if len(found) == 1 else f"{len(found)} processes, e.g. {found[0]}" for found in by_name.values()]
+
+
 def kill_all(pids) -> None:
     for pid in pids:
         try:
@@ -498,7 +512,7 @@ def test_class_grading_holds(category, installation, tmp_path):
             printed[path.stem] = run.stdout
             found = [f"report: {p}" for p in report_problems(run)] + attacker_problems(run, expected, installation)
             alive = settle(marks, list(tokens.values()))
-            found += [f"still alive after its run: {d}" for pid, d in alive.items() if pid not in seen]
+            found += [f"still alive after its run: {d}" for d in grouped(alive, seen)]
             seen.update(alive)
             kit_now = sha256_tree(installation.root)
             found += [f"installation: {c}" for c in changes(kit_before, kit_now)]
@@ -529,7 +543,7 @@ def test_class_grading_holds(category, installation, tmp_path):
             if (out / f"{name}.json").read_text(encoding="utf-8") != text:
                 problems.append(f"the saved report of {name} was rewritten after its run")
         alive = settle(marks, list(tokens.values()), wait=0.5)
-        problems += [f"still alive at the end: {d}" for pid, d in alive.items() if pid not in seen]
+        problems += [f"still alive at the end: {d}" for d in grouped(alive, seen)]
     finally:
         kill_all(stray_processes(marks, list(tokens.values())))
         remove(markers(list(tokens.values()), extra=[klass]))

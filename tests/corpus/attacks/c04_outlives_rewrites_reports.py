@@ -1,7 +1,7 @@
 # exercise: ex02_cost
 # category: 4 outliving the worker
 # tries: a double-forked, setsid grandchild that survives the worker's kill and, for up to 20 s, rewrites every report saved in the class's out/ folder (its own to full marks, the others to zero)
-# stopped_by: pid-namespace (the worker is PID 1 of its namespace: when it dies, every process it started dies), cgroup; landlock (out/ is not writable anyway)
+# stopped_by: pid-namespace (the worker is PID 1 of its namespace: when it dies, every process it started dies); landlock (out/ is not writable anyway)
 # max_score: 0
 """A stub that leaves a process behind to rewrite the grade book after the run."""
 import json

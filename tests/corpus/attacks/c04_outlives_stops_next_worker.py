@@ -1,7 +1,7 @@
 # exercise: ex02_cost
 # category: 4 outliving the worker
 # tries: a double-forked, setsid grandchild that waits for its own grading run to end, then for up to 20 s SIGSTOPs every new worker of the same installation, so the next student's correct code "times out"
-# stopped_by: pid-namespace (it dies with the worker), cgroup; landlock (no /proc of others, no signals out of the domain); unprivileged
+# stopped_by: pid-namespace (it dies with the worker); landlock (no /proc of others, no signals out of the domain); unprivileged
 # max_score: 0
 """A stub that leaves a process behind to freeze the next student's workers."""
 import os

@@ -1,7 +1,7 @@
 # exercise: ex02_cost
 # category: 7 network
 # tries: send its token to listeners the test runs on this machine: a UDP datagram and a TCP connection to 127.0.0.1, and a connection to a named Unix socket in /tmp
-# stopped_by: no-network (a network namespace of its own: no route even to the host's loopback), landlock (TCP connect); the named Unix socket is neither a network-namespace object nor checked by Landlock ABI <= 7 on connect(): it needs a filter on new sockets (seccomp) or a mount namespace without the host's /tmp
+# stopped_by: no-network (a network namespace of its own: no route even to the host's loopback), seccomp (no new sockets), landlock (TCP connect); the named Unix socket only by seccomp: it is no network-namespace object and Landlock ABI <= 7 does not check connect() on it
 # max_score: 0
 """A stub that phones home."""
 import json

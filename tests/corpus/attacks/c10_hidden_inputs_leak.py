@@ -4,7 +4,6 @@
 # stopped_by: hidden and public checks run in separate workers; learner exception text in feedback is capped at about 200 characters
 # max_score: 4
 """Smuggles hidden-check inputs into public feedback through an exception message."""
-import torch
 
 ATTACK = True
 SEEN = []
