@@ -78,6 +78,7 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
     torch.set_num_threads(1)  # tiny reference runs; a second OpenMP thread only spins on a busy machine
     _warm_optimizers()  # overlaps with the zygote's own warm-up, which the first check waits for
     confinement: set[str] = set()
+    held: list[set[str]] = []
     cpu: dict[str, tuple[float, float]] = {}
     try:
         if check_files:
@@ -85,8 +86,8 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
             with contextlib.redirect_stdout(sink), _quiet_stderr(), _no_plugin_autoload():
                 pytest.main(pytest_args(check_files), plugins=[plugin, fixtures])
     finally:
-        for module in session.modules.values():
-            confinement.update(module.layers)
+        held = [set(module.layers) for module in session.modules.values() if module.layers is not None]
+        confinement = set.intersection(*held) if held else set()  # what held for every worker
         cpu = {exercise: (module.spent, module.longest_call) for exercise, module in session.modules.items()}
         session.close()
     results = []
@@ -96,7 +97,7 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
             message = "the grader's checks for this exercise could not be loaded (a problem in the grader, not your code)"
         results.append(build_exercise(exercise.id, exercise.title, plugin.results.get(exercise.id, []),
                                       load_status, message))
-    layers = sorted(confinement) if confinement else zygote.layers()
+    layers = sorted(confinement) if held else zygote.layers()
     report = build_report(results, seed, hidden_included,
                           module_paths=[session.learner_dir / e.filename for e in exercises], confinement=layers)
     report.internal_errors = session.internal_errors  # type: ignore[attr-defined]

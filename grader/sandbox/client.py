@@ -316,6 +316,7 @@ class LearnerModule:
     longest_call: float = 0.0
     visibility: str = "public"
     _workers: dict[str, WorkerHandle] = field(default_factory=dict)
+    _spawned: list[WorkerHandle] = field(default_factory=list)
     _load_failure: ModuleUnavailable | None = None
     _hung: set[str] = field(default_factory=set)
     last_output: str = ""
@@ -325,10 +326,10 @@ class LearnerModule:
         return self.path.name
 
     @property
-    def layers(self) -> list[str]:
-        """The confinement layers that held for this module's workers."""
-        found = {layer for worker in self._workers.values() for layer in worker.layers}
-        return sorted(found)
+    def layers(self) -> list[str] | None:
+        """The confinement layers that held for every worker of this module (None: no worker yet)."""
+        held = [set(worker.layers) for worker in self._spawned]
+        return sorted(set.intersection(*held)) if held else None
 
     def remaining(self) -> float:
         return self.budget - self.spent
@@ -346,6 +347,7 @@ class LearnerModule:
         if self.remaining() <= 0:
             raise LearnerTimeout(f"{self.filename} used up its CPU-time budget of {self.budget:g} s")
         worker = self.zygote.spawn(self.path, self.name)
+        self._spawned.append(worker)
         reply = worker.request({"op": "load"}, min(self.remaining(), self.call_timeout))
         self.spent += float(reply.get("cpu", 0.0) or 0.0)
         if reply["status"] == "ok":

@@ -62,10 +62,15 @@ class ModuleSummary:
         return [child.type_name for child in self.children]
 
 
+_BASE = torch._C.TensorBase  # its C descriptors and methods: a learner subclass can't override them
+_NO_SUBCLASS_OVERRIDES = torch._C.DisableTorchFunctionSubclass
+
+
 def _plain_tensor(t: torch.Tensor) -> torch.Tensor:
-    base = t.detach()
-    if type(base) is not torch.Tensor:
-        base = base.as_subclass(torch.Tensor)
+    with _NO_SUBCLASS_OVERRIDES():
+        base = _BASE.detach(t)
+        if type(base) is not torch.Tensor:
+            base = _BASE.as_subclass(base, torch.Tensor)
     if base.layout != torch.strided:
         base = base.to_dense()
     if base.numel() > MAX_ELEMENTS:
@@ -80,13 +85,17 @@ def encode(value: Any, depth: int = 0) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)) and type(value) in (bool, int, float, str):
         return value
     if isinstance(value, torch.Tensor):
-        grad = value.grad if value.is_leaf and value.requires_grad else None
+        with _NO_SUBCLASS_OVERRIDES():  # read through the C descriptors: a subclass can't lie here
+            requires_grad = bool(_BASE.requires_grad.__get__(value))
+            is_leaf = bool(_BASE.is_leaf.__get__(value))
+            grad_fn = _BASE.grad_fn.__get__(value)
+            grad = _BASE.grad.__get__(value) if is_leaf and requires_grad else None
         return {
             _TENSOR: _plain_tensor(value),
-            "requires_grad": bool(value.requires_grad),
-            "is_leaf": bool(value.is_leaf),
-            "grad_fn": type(value.grad_fn).__name__ if value.grad_fn is not None else None,
-            "grad": _plain_tensor(grad) if grad is not None else None,
+            "requires_grad": requires_grad,
+            "is_leaf": is_leaf,
+            "grad_fn": type(grad_fn).__name__ if grad_fn is not None else None,
+            "grad": _plain_tensor(grad) if isinstance(grad, torch.Tensor) else None,
             "type_name": type(value).__name__,
         }
     if isinstance(value, torch.nn.Module):

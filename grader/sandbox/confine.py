@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import secrets
 import shutil
 import signal
 import site
@@ -40,6 +41,7 @@ MAX_OPEN_FILES = 256
 MAX_FILE_BYTES = 64 * 1024**2
 _CGROUP_ROOT = "/sys/fs/cgroup"
 _CGROUP_CONTROLLERS = ("memory", "pids", "cpuacct")
+_CGROUP_PREFIX = "grade-worker-"
 
 
 def _libc():
@@ -56,10 +58,28 @@ def make_undumpable() -> None:
         _libc().prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (no orphaned infinite loops)."""
+def die_with_parent(signal_number: int = signal.SIGKILL) -> None:
+    """Ask Linux to signal this process when its parent dies (no orphaned infinite loops)."""
     if linux():
-        _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        _libc().prctl(_PR_SET_PDEATHSIG, signal_number, 0, 0, 0)
+
+
+def sweep_cgroups() -> None:
+    """Remove worker cgroups left behind by a grader that was killed (only empty ones can go)."""
+    if not (linux() and os.geteuid() == 0):
+        return
+    for controller in _CGROUP_CONTROLLERS:
+        own = _own_cgroup(controller)
+        parent = os.path.join(_CGROUP_ROOT, controller, (own or "/").lstrip("/"))
+        try:
+            names = [name for name in os.listdir(parent) if name.startswith(_CGROUP_PREFIX)]
+        except OSError:
+            continue
+        for name in names:
+            try:
+                os.rmdir(os.path.join(parent, name))
+            except OSError:
+                pass  # still in use
 
 
 @dataclass(frozen=True)
@@ -179,7 +199,7 @@ def _join_cgroups(outer: Outer, memory_bytes: int) -> None:
             base = os.path.join(_CGROUP_ROOT, controller)
             if own is None or not os.path.isdir(base):
                 raise OSError(f"no {controller} cgroup")
-            path = os.path.join(base, own.lstrip("/"), f"grade-worker-{os.getpid()}")
+            path = os.path.join(base, own.lstrip("/"), f"{_CGROUP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}")
             os.mkdir(path)
             made.append(path)
             if controller == "memory":

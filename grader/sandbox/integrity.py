@@ -80,5 +80,5 @@ def library_namespaces() -> list[Any]:
     import torch.nn.functional as F
     from torch import nn
 
-    return [builtins, torch, torch.Tensor, torch._C.TensorBase, F, nn, nn.Module,
+    return [builtins, torch, torch._C, torch.Tensor, torch._C.TensorBase, F, nn, nn.Module,
             nn.Parameter, torch.autograd, torch.optim, torch.optim.Optimizer, torch.linalg]

@@ -22,6 +22,7 @@ from grader.sandbox.monitor import CallRecorder
 from grader.sandbox.wire import ChannelClosed, recv_frame, send_frame
 
 MAX_OUTPUT = 2000
+_NO_SUBCLASS_OVERRIDES = torch._C.DisableTorchFunctionSubclass
 MAX_SOURCE_BYTES = 2 * 1024**2
 
 
@@ -159,7 +160,12 @@ class Worker:
 
     def probe(self, name: str, args: tuple, kwargs: dict, monitor: bool) -> dict:
         probe = self.probes[name]  # the registry as it was before the learner's module loaded
-        return self._run(lambda: probe(self.module, *args, **kwargs), args, kwargs, monitor)
+
+        def observe():
+            with _NO_SUBCLASS_OVERRIDES():  # a learner's tensor subclass can't answer the probe's own calls
+                return probe(self.module, *args, **kwargs)
+
+        return self._run(observe, args, kwargs, monitor)
 
     def _run(self, thunk, args: tuple, kwargs: dict, monitor: bool) -> dict:
         torch.set_grad_enabled(True)

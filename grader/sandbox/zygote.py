@@ -82,6 +82,7 @@ def _read_source(path: str) -> bytes | None:
 def serve(control: socket.socket, readable: list[str]) -> None:
     """Fork one confined worker per request; requests carry the worker's socket as a passed fd."""
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    zygote = os.getpid()
     while True:
         try:
             message, fds, _flags, _addr = socket.recv_fds(control, 65536, 1)
@@ -95,7 +96,7 @@ def serve(control: socket.socket, readable: list[str]) -> None:
             os.close(report_r)
             control.close()
             try:
-                _outer(request, fds[0], report_w, readable)
+                _outer(request, fds[0], report_w, readable, zygote)
             finally:
                 _hard_exit(70)  # a worker must never fall back into the zygote's loop
         os.close(report_w)
@@ -121,12 +122,11 @@ def _read_report(fd: int) -> bytes:
     return chunks or json.dumps({"error": "the worker did not start"}).encode()
 
 
-def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str]) -> None:
+def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str], zygote: int) -> None:
     """The outer process: set up, fork the confined inner worker, wait for it, clean up."""
     from grader.sandbox import confine, worker
 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    confine.die_with_parent()
     plan: confine.Plan = request["plan"]
     source = _read_source(request["path"])
     outer = confine.prepare_outer(plan, readable)
@@ -142,6 +142,20 @@ def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str]) 
         return
     os.close(layers_w)
     os.close(channel_fd)
+
+    def zygote_gone(_signum, _frame):  # the zygote died: end the worker, then still clean up
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+        confine.cleanup_outer(outer)
+        _hard_exit(0)
+
+    signal.signal(signal.SIGTERM, zygote_gone)
+    confine.die_with_parent(signal.SIGTERM)
+    if os.getppid() != zygote:  # it died before the signal was armed
+        zygote_gone(None, None)
     layers_json = b""
     while chunk := os.read(layers_r, 4096):
         layers_json += chunk
@@ -172,6 +186,7 @@ def main() -> None:
     confine.make_undumpable()
     confine.die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    confine.sweep_cgroups()
     control = socket.socket(fileno=worker_fd)
     warm_up()
     readable = confine.readable_paths(confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),
