@@ -100,12 +100,13 @@ def list_exercises() -> None:
 
 @main.command()
 @click.argument("exercise")
-def hint(exercise: str) -> None:
-    """The hints of one exercise, from gentle to specific."""
-    chosen = _select((exercise,))[0]
-    click.echo(f"{chosen.id}: {chosen.title}")
-    for number, text in enumerate(chosen.hints, start=1):
-        click.echo(f"  {number}. {text}")
+@click.option("--all", "show_all", is_flag=True, help="Every hint at once, not just the next one.")
+def hint(exercise: str, show_all: bool) -> None:
+    """The next hint of one exercise each time you ask, from gentle to specific."""
+    from grader.learner.hints import reveal
+
+    for line in reveal(_select((exercise,))[0], show_all=show_all):
+        click.echo(line)
 
 
 @main.command()
