@@ -32,7 +32,9 @@ def _select(names: tuple[str, ...]) -> list[metadata.Exercise]:
     try:
         return metadata.resolve(catalog, names)
     except KeyError as exc:
-        usage_error(f"unknown exercise {exc.args[0]!r} (see `grade list`)")
+        from grader.learner.names import unknown_exercise_message
+
+        usage_error(unknown_exercise_message(exc))  # with a did-you-mean
 
 
 class KitGroup(click.Group):
@@ -70,7 +72,10 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
     folder = learner_folder(directory)  # the folder, or the exercises/ of a repository given as --dir
     from grader.sandbox.client import SandboxUnavailable, Zygote
 
-    zygote = Zygote.start()  # before our own torch import, so the two overlap
+    from grader.learner.interrupt import stop_on_ctrl_c
+
+    ctrl_c = stop_on_ctrl_c()  # Ctrl-C stops at once (exit 130), even while torch imports or pytest runs
+    zygote = ctrl_c.watch(Zygote.start())  # before our own torch import, so the two overlap
     try:
         from grader.render import render_report
         from grader.runner import run as run_checks
@@ -84,9 +89,15 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
         sys.exit(1)
     finally:
         zygote.close()
+        ctrl_c.release()
+    from grader.learner import firstday, progress
+
+    progress.record(report, folder)  # for `grade progress` (the kit's own exercises/ only)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
+        for line in filter(None, [firstday.folder_note(directory, folder)]):
+            click.echo(line)  # which folder was graded, when it is not the kit's exercises/
         click.echo(render_report(report, colour=sys.stdout.isatty(), verbose=verbose))
     sys.exit(0 if report.passed else 1)
 

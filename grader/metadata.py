@@ -148,22 +148,67 @@ def load() -> Catalog:
     return parse(METADATA_FILE.read_text(encoding="utf-8"))
 
 
+class UnknownExercise(KeyError):
+    """A name that names no exercise (or several); `suggestions` are the ids it may have meant."""
+
+    def __init__(self, name: str, suggestions: tuple[str, ...] = (), ambiguous: bool = False) -> None:
+        super().__init__(name)
+        self.name = name
+        self.suggestions = suggestions
+        self.ambiguous = ambiguous
+
+
+_NUMBER = re.compile(r"^(?:ex)?0*(\d{1,2})$")
+MIN_PREFIX = 3  # `hyp`, `sof`: shorter prefixes would name too many exercises
+
+
+def _matches(exercise: Exercise, key: str) -> bool:
+    """Exact names: `ex02_cost`, `ex02`, `cost`, `2`, `02`, `ex2`."""
+    number = _NUMBER.match(key)
+    return key in {exercise.id, exercise.id[:4], exercise.short} or bool(number and int(number[1]) == exercise.number)
+
+
+def _prefixed(exercise: Exercise, key: str) -> bool:
+    """`hypo` (ex01_hypothesis), `softmax`, `linear_reg`, `ex09_soft`: the start of the id, its name or a word of it."""
+    if len(key) < MIN_PREFIX:
+        return False
+    words = exercise.short.split("_")
+    return (exercise.id.startswith(key) or exercise.short.startswith(key)
+            or any("_".join(words[i:]).startswith(key) for i in range(1, len(words))))
+
+
+def find(catalog: Catalog, name: str) -> Exercise:
+    """One exercise by any of its names or an unambiguous prefix; UnknownExercise otherwise."""
+    key = name.strip().lower().removesuffix(".py").replace("-", "_").replace(" ", "_")
+    key = key.rsplit("/", 1)[-1]  # exercises/ex02_cost.py
+    for exercise in catalog.exercises:
+        if _matches(exercise, key):
+            return exercise
+    candidates = [exercise for exercise in catalog.exercises if _prefixed(exercise, key)]
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        raise UnknownExercise(name, tuple(e.id for e in candidates), ambiguous=True)
+    import difflib
+
+    names = {}
+    for exercise in catalog.exercises:
+        for form in (exercise.id, exercise.short, *exercise.short.split("_")):
+            names.setdefault(form, exercise.id)
+    close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6) if not _NUMBER.match(key) else []
+    raise UnknownExercise(name, tuple(dict.fromkeys(names[c] for c in close)))
+
+
 def resolve(catalog: Catalog, names: tuple[str, ...] | list[str]) -> list[Exercise]:
-    """Map `ex02_cost`, `ex02`, `2`, `02` or `cost` to exercises; KeyError names the unknown one."""
+    """Map `ex02_cost`, `ex02`, `ex2`, `2`, `02`, `cost` or a prefix (`hypo`) to exercises.
+
+    UnknownExercise (a KeyError whose first argument is the name) for a name that matches none or several.
+    """
     if not names:
         return list(catalog.exercises)
     chosen: list[Exercise] = []
     for name in names:
-        key = name.strip().lower().removesuffix(".py")
-        match = None
-        for exercise in catalog.exercises:
-            if key in {exercise.id, exercise.id[:4], exercise.short} or (
-                key.isdigit() and int(key) == exercise.number
-            ):
-                match = exercise
-                break
-        if match is None:
-            raise KeyError(name)
+        match = find(catalog, name)
         if match not in chosen:
             chosen.append(match)
     return sorted(chosen, key=lambda e: e.order)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from grader.checking import CheckSpec, spec_of
-from grader.outcomes import CheckOutcome, ModuleUnavailable
+from grader.outcomes import CheckOutcome, ModuleUnavailable, NotImplementedYet
 from grader.report import CheckResult
 
 PRINTED_LINES = 3  # the learner's last printed lines shown under a failed public check
@@ -293,6 +293,7 @@ class GradingPlugin:
                 if exc.mistake and exc.mistake not in message:
                     message += f" (it looks like a known mistake: {mistake_label(exc.mistake)})"
             result = self._result(spec, exc.status, message, exc.hint, exc.mistake)
+            result.not_implemented = isinstance(exc, NotImplementedYet)
             if exc.status == "timeout":
                 result.timeout = getattr(exc, "kind", None) or "wall"
         elif isinstance(exc, AssertionError):
@@ -309,7 +310,7 @@ class GradingPlugin:
             advice = result.message if result.status == "failed" else f"could not be checked ({result.message})"
             return CheckResult(id=spec.id, description=spec.description, status="passed", points=0.0,
                                max_points=spec.points, visibility=spec.visibility, message=f"advice: {advice}",
-                               hint=result.hint, mistake=None)
+                               hint=result.hint, mistake=None, not_implemented=result.not_implemented)
         if result.status in ("failed", "error") and not hidden:
             printed = self._printed(item.module.EXERCISE)
             if printed:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from grader.report import CheckResult, ExerciseResult, Report
 
 _MARKS = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱", "skipped": "-"}
+NOT_STARTED_MARK = "○"
+NOT_STARTED = "(not started yet)"
 _COLOURS = {"passed": "green", "failed": "red", "error": "red", "timeout": "yellow", "skipped": "bright_black"}
 
 
@@ -38,6 +40,11 @@ def render_exercise(exercise: ExerciseResult, colour: bool, verbose: bool = Fals
     """One line per exercise, then the checks that did not pass."""
     mark = _MARKS.get(exercise.status, "?")
     points = f"{_points(exercise.score)}/{_points(exercise.max_score)}"
+    if exercise.not_started and not verbose:  # still the stub: one line until the learner begins it
+        from grader.learner.text import tr
+
+        line = f"{NOT_STARTED_MARK} {exercise.id:<24} {points:>7}  {exercise.title}  {tr(NOT_STARTED)}"
+        return [_style(line, "skipped", colour, bold=True)]
     line = f"{mark} {exercise.id:<24} {points:>7}  {exercise.title}"
     lines = [_style(line, exercise.status, colour, bold=True)]
     if exercise.message:

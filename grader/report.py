@@ -30,6 +30,7 @@ class CheckResult:
     waits_for: list[str] = field(default_factory=list)  # the checks a `skipped` check depended on
     timeout: str | None = None  # "cpu" or "wall" for a `timeout` status
     not_counted: str | None = None  # set when the points were withdrawn: the function behind it was not the learner's
+    not_implemented: bool = False  # the learner's function still raises the stub's NotImplementedError
 
     def to_json(self) -> dict:
         data = {name: getattr(self, name) for name in _CHECK_FIELDS}
@@ -47,6 +48,12 @@ class ExerciseResult:
     max_score: float
     checks: list[CheckResult] = field(default_factory=list)
     message: str | None = None
+
+    @property
+    def not_started(self) -> bool:
+        """Still the stub: every check met its NotImplementedError or waits for one that did."""
+        return self.status == "failed" and any(c.not_implemented for c in self.checks) and all(
+            c.not_implemented or c.status == "skipped" for c in self.checks)
 
 
 @dataclass
