@@ -213,8 +213,8 @@ class Row:
 class Outcome:
     rows: list[Row]
     skipped: list[subs.Skipped]
-    graded: int = 0
-    from_cache: int = 0
+    graded: int = 0  # students graded in this run (identical submissions count each)
+    from_cache: int = 0  # students whose result came from the cache
     seconds: float = 0.0
     layers: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
@@ -294,6 +294,7 @@ def run_batch(options: Options, echo: Callable[[str], None] = print) -> Outcome:
             if first is not row:
                 row.report, row.text, row.error = first.report, first.text, first.error
                 _write_student(out, row, outcome)
+        outcome.graded = sum(1 for row in todo if row.error is None and row.report is not None)
         _write_class(out, options, catalog, outcome)
         outcome.seconds = time.monotonic() - started
         return outcome
@@ -410,7 +411,6 @@ def _grade_all(todo: list[Row], options: Options, out: Path, cache_dir: Path, pr
                 continue
             received += 1
             if item.error is None:
-                outcome.graded += 1
                 atomic_write(cache_dir / f"{item.key}.json", json.dumps(
                     {"format": CACHE_FORMAT, "student": item.entry.student, "report": item.report, "text": item.text},
                     ensure_ascii=False).encode("utf-8"))
