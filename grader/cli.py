@@ -9,14 +9,16 @@ from pathlib import Path
 
 import click
 
-from grader import kit, metadata
+from grader import i18n, kit, metadata
+from grader.i18n import tr
+from grader.i18n.cli import LocalizedGroup, lang_option
 
 DEFAULT_SEED = 20261123  # same as grader.runner.DEFAULT_SEED; kept here so `grade list` never imports torch
 
 
 def usage_error(message: str) -> None:
     """One line on stderr, exit status 2 (grade-cli.md)."""
-    click.echo(f"grade: {message}", err=True)
+    click.echo(f"grade: {i18n.localize(message)}", err=True)
     sys.exit(2)
 
 
@@ -24,7 +26,7 @@ def _catalog() -> metadata.Catalog:
     try:
         return metadata.load()
     except metadata.MetadataError as exc:
-        usage_error(f"invalid exercise metadata in {metadata.METADATA_FILE.name}: {exc}")
+        usage_error(tr("invalid exercise metadata in {file}: {problem}", file=metadata.METADATA_FILE.name, problem=str(exc)))
 
 
 def _select(names: tuple[str, ...]) -> list[metadata.Exercise]:
@@ -37,11 +39,12 @@ def _select(names: tuple[str, ...]) -> list[metadata.Exercise]:
         usage_error(unknown_exercise_message(exc))  # with a did-you-mean
 
 
-class KitGroup(click.Group):
+class KitGroup(LocalizedGroup):
     """A click group whose usage errors are one line on stderr with exit status 2 (grade-cli.md)."""
 
     def main(self, args=None, prog_name=None, **extra):
         extra.pop("standalone_mode", None)
+        i18n.set_language(i18n.language_from_args(sys.argv[1:] if args is None else args))
         try:
             return super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:
@@ -50,11 +53,12 @@ class KitGroup(click.Group):
         except click.ClickException as exc:
             usage_error(" ".join(exc.format_message().split()))
         except click.Abort:
-            click.echo("grade: interrupted", err=True)
+            click.echo("grade: " + i18n.localize(tr("interrupted")), err=True)
             sys.exit(1)
 
 
 @click.group(cls=KitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@lang_option
 def main() -> None:
     """Auto-graded PyTorch exercises: edit exercises/*.py, then run `grade run`."""
 
@@ -66,6 +70,7 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print only the JSON report.")
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Seed for randomised checks.")
 @click.option("-v", "--verbose", is_flag=True, help="List passed checks too.")
+@lang_option
 def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: int, verbose: bool) -> None:
     """Grade EXERCISE(s) (ex02_cost, ex02, 2 or cost); all of them by default."""
     selected = _select(exercise)
@@ -85,11 +90,12 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
         report = run_checks(selected, folder, zygote=zygote, seed=seed, oracle=oracle,
                             hidden_included=hidden_included)
     except SandboxUnavailable as exc:
-        click.echo(f"grade: {exc}", err=True)
+        click.echo(f"grade: {i18n.localize(exc.args[0] if exc.args else str(exc))}", err=True)
         sys.exit(1)
     finally:
         zygote.close()
         ctrl_c.release()
+    report = i18n.localize_report(report)  # titles, descriptions, messages and hints in the chosen language
     from grader.learner import firstday, progress
 
     progress.record(report, folder)  # for `grade progress` (the kit's own exercises/ only)
@@ -98,25 +104,28 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
     else:
         for line in filter(None, [firstday.folder_note(directory, folder)]):
             click.echo(line)  # which folder was graded, when it is not the kit's exercises/
-        click.echo(render_report(report, colour=sys.stdout.isatty(), verbose=verbose))
+        click.echo(render_report(report, colour=sys.stdout.isatty(), verbose=verbose, lang=i18n.language()))
     sys.exit(0 if report.passed else 1)
 
 
 @main.command("list")
+@lang_option
 def list_exercises() -> None:
     """Every exercise in order, with its title and points."""
     for exercise in _catalog().exercises:
-        click.echo(f"{exercise.id:<26} {exercise.points:>4g} pts  {exercise.title}")
+        click.echo(f"{exercise.id:<26} " + i18n.localize(tr("{points:>4g} pts", points=exercise.points))
+                   + f"  {i18n.localize(exercise.title)}")
 
 
 @main.command()
 @click.argument("exercise")
 @click.option("--all", "show_all", is_flag=True, help="Every hint at once, not just the next one.")
+@lang_option
 def hint(exercise: str, show_all: bool) -> None:
     """The next hint of one exercise each time you ask, from gentle to specific."""
     from grader.learner.hints import reveal
 
-    for line in reveal(_select((exercise,))[0], show_all=show_all):
+    for line in reveal(i18n.localize_exercise(_select((exercise,))[0]), show_all=show_all):
         click.echo(line)
 
 
@@ -206,6 +215,10 @@ def budgets(write: bool, repeat: int, exercises: tuple[str, ...]) -> None:
 from grader.instructor.commands import learner_folder, register  # noqa: E402 - after main exists
 
 register(main)  # grade batch, grade gradescope, grade prairielearn
+
+from grader.learner.commands import register as register_learner  # noqa: E402
+
+register_learner(main)  # grade progress, grade reset, grade watch; a student kit hides instructor commands
 
 
 def entry() -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from grader.i18n import gettext, localize, tr
+from grader.i18n.sources import N_
 from grader.report import CheckResult, ExerciseResult, Report
 
 _MARKS = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱", "skipped": "-"}
+_STATUS_WORDS = {"passed": N_("passed"), "failed": N_("failed"), "error": N_("error"), "timeout": N_("timeout"),
+                 "skipped": N_("skipped")}
 NOT_STARTED_MARK = "○"
 NOT_STARTED = "(not started yet)"
 _COLOURS = {"passed": "green", "failed": "red", "error": "red", "timeout": "yellow", "skipped": "bright_black"}
@@ -22,21 +26,27 @@ def _style(text: str, status: str, colour: bool, bold: bool = False) -> str:
     return click.style(text, fg=_COLOURS.get(status), bold=bold)
 
 
-def render_check(check: CheckResult, colour: bool) -> list[str]:
+def _say(lang: str, template: str, **values) -> str:
+    """One of the renderer's own texts, in `lang`."""
+    return localize(tr(template, **values), lang)
+
+
+def render_check(check: CheckResult, colour: bool, lang: str = "en") -> list[str]:
     """A failed/errored/skipped check: description, then message and hint, indented."""
     if check.status == "skipped":
-        return [_style(f"    - {check.description}  (skipped: {check.message or 'not run'})", "skipped", colour)]
+        reason = check.message or gettext("not run", lang)
+        return [_style(f"    - {check.description}  " + _say(lang, "(skipped: {reason})", reason=reason), "skipped", colour)]
     head = f"    {_MARKS[check.status]} {check.description}"
-    tag = f" [{check.status}]" if check.status not in ("failed",) else ""
+    tag = f" [{gettext(_STATUS_WORDS[check.status], lang)}]" if check.status not in ("failed",) else ""
     lines = [_style(head + tag, check.status, colour) + f"  ({_points(check.points)}/{_points(check.max_points)})"]
     if check.message:
         lines.append(f"        {check.message}")
     if check.hint:
-        lines.append(f"        hint: {check.hint}")
+        lines.append("        " + _say(lang, "hint: {hint}", hint=check.hint))
     return lines
 
 
-def render_exercise(exercise: ExerciseResult, colour: bool, verbose: bool = False) -> list[str]:
+def render_exercise(exercise: ExerciseResult, colour: bool, verbose: bool = False, lang: str = "en") -> list[str]:
     """One line per exercise, then the checks that did not pass."""
     mark = _MARKS.get(exercise.status, "?")
     points = f"{_points(exercise.score)}/{_points(exercise.max_score)}"
@@ -50,25 +60,26 @@ def render_exercise(exercise: ExerciseResult, colour: bool, verbose: bool = Fals
     if exercise.message:
         lines.append(f"    {exercise.message}")
         if exercise.status in ("error", "timeout"):
-            lines.append(f"    ({len(exercise.checks)} checks could not run)")
+            lines.append("    " + _say(lang, "({count} checks could not run)", count=len(exercise.checks)))
             return lines
     withdrawn: dict[str, list[CheckResult]] = {}
     for check in exercise.checks:
-        if check.not_counted and check.message and check.message.startswith("not counted"):
+        if check.not_counted and check.message and check.message.startswith(("not counted", gettext("not counted", lang))):
             withdrawn.setdefault(check.not_counted, []).append(check)  # said once, below
         elif check.status != "passed":
-            lines.extend(render_check(check, colour))
+            lines.extend(render_check(check, colour, lang))
         elif check.message:  # a passed check with advice (robustness beyond what is graded)
             lines.append(_style(f"    ✓ {check.description}", "passed", colour) + f"  ({_points(check.points)})")
             lines.append(f"        {check.message}")
             if check.hint:
-                lines.append(f"        hint: {check.hint}")
+                lines.append("        " + _say(lang, "hint: {hint}", hint=check.hint))
         elif verbose:
             lines.append(_style(f"    ✓ {check.description}", "passed", colour) + f"  ({_points(check.points)})")
     for function, checks in withdrawn.items():
         lost = sum(c.max_points for c in checks)
-        head = (f"    ✗ not counted while {function}() uses a forbidden call ({len(checks)} more check"
-                f"{'s' if len(checks) != 1 else ''}, {_points(lost)} points): ")
+        head = "    ✗ " + _say(lang, "not counted while {function}() uses a forbidden call ({count} more check{s}, "
+                                  "{points} points): ", function=function, count=len(checks),
+                        s="s" if len(checks) != 1 else "", points=_points(lost))
         lines.append(_style(head, "failed", colour) + "; ".join(c.description for c in checks))
     return lines
 
@@ -83,22 +94,26 @@ def reduced_confinement(report: Report) -> list[str]:
     return [layer for layer in FULL_CONFINEMENT if layer not in active]
 
 
-def render_report(report: Report, colour: bool = False, verbose: bool = False) -> str:
-    """The whole text report, ending with the score line."""
+def render_report(report: Report, colour: bool = False, verbose: bool = False, lang: str = "en") -> str:
+    """The whole text report, ending with the score line (the report's own texts are translated
+    by grader.i18n.localize_report; `lang` is for the renderer's words)."""
     lines: list[str] = []
     for exercise in report.exercises:
-        lines.extend(render_exercise(exercise, colour, verbose))
+        lines.extend(render_exercise(exercise, colour, verbose, lang))
     checks = [c for e in report.exercises for c in e.checks]
     passed = sum(c.status == "passed" for c in checks)
     lines.append("")
-    lines.append(f"Score: {_points(report.score)}/{_points(report.max_score)}  ({passed}/{len(checks)} checks passed)")
+    lines.append(_say(lang, "Score: {score}/{max_score}  ({passed}/{total} checks passed)", score=_points(report.score),
+                      max_score=_points(report.max_score), passed=passed, total=len(checks)))
     if not report.hidden_included:
-        lines.append("Only the public checks ran here; hidden checks run when your work is graded.")
+        lines.append(_say(lang, "Only the public checks ran here; hidden checks run when your work is graded."))
     missing = reduced_confinement(report)
     if missing:
-        lines.append(f"Isolation of your code was reduced on this system (not active: {', '.join(missing)}).")
+        lines.append(_say(lang, "Isolation of your code was reduced on this system (not active: {layers}).",
+                          layers=", ".join(missing)))
     failing = [exercise for exercise in report.exercises if exercise.status != "passed"]
     if failing:
         first = failing[0].id
-        lines.append(f"Next: {first} (`grade run {first[:4]}` to focus on it, `grade hint {first[:4]}` for hints).")
+        lines.append(_say(lang, "Next: {exercise} (`grade run {short}` to focus on it, `grade hint {short}` for hints).",
+                          exercise=first, short=first[:4]))
     return "\n".join(lines)
