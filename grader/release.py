@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import kit, stubs
+from grader.learner.studentkit import rewrite_points, write_starters
 
 RECORDED = Path("grader") / "recorded" / "oracle.pt"
 _NEVER_COPIED = ("__pycache__", "*.pyc", "*.pyo", "*.egg-info", ".pytest_cache")
@@ -133,7 +134,7 @@ def _pyproject() -> str:
     instructor = tomllib.loads((kit.KIT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     project = instructor.get("project", {})
     data = instructor.get("tool", {}).get("setuptools", {}).get("package-data", {}).get("grader", [])
-    data = sorted(set(data) | {"exercises.toml", "checks/pytest.ini", "recorded/*"})
+    data = sorted(set(data) | {"exercises.toml", "checks/pytest.ini", "recorded/*", "starters/*"})
     return "\n".join([
         "[build-system]",
         'requires = ["setuptools>=68"]',
@@ -145,7 +146,10 @@ def _pyproject() -> str:
         'description = "PyTorch exercises with a `grade` command that checks your work and names your mistakes."',
         'readme = "README.md"',
         f'requires-python = "{project.get("requires-python", ">=3.11")}"',
-        'dependencies = ["torch>=2.1", "numpy", "click", "pytest"]',
+        'dependencies = ["torch>=2.1", "numpy", "click", "pytest", "watchfiles>=0.21", "plotext>=5.2"]',
+        "",
+        "[project.optional-dependencies]",
+        'plot = ["matplotlib>=3.7"]',
         "",
         "[project.scripts]",
         'grade = "grader.cli:entry"',
@@ -160,7 +164,10 @@ def _pyproject() -> str:
 
 
 def _readme(exercises: list[str]) -> str:
+    from grader.learner.studentkit import torch_pin
+
     listed = "\n".join(f"- `exercises/{name}.py`" for name in exercises)
+    pin_line = f"pip install {torch_pin()}".ljust(49)
     return f"""# PyTorch exercises
 
 Each file in `exercises/` is one exercise: read its docstring, then replace every
@@ -169,9 +176,12 @@ your work and explains every failure.
 
 ## Set up
 
+Python 3.11 or newer. In this folder:
+
 ```
-python -m venv .venv && . .venv/bin/activate     # Windows: .venv\\Scripts\\activate
-pip install -e .
+python3 -m venv .venv && . .venv/bin/activate    # Windows: .venv\\Scripts\\activate
+{pin_line}# first: the torch this kit was tested with
+pip install -e .                                 # add ".[plot]" for PNG training curves (matplotlib)
 ```
 
 ## Work
@@ -180,7 +190,11 @@ pip install -e .
 grade list              # the exercises, their titles and points
 grade run               # check every exercise (run it in this folder)
 grade run ex02          # check one exercise (ex02_cost, ex02, 2 and cost all work)
-grade hint ex02         # hints, from gentle to specific
+grade hint ex02         # the next hint each time you ask (--all: every hint)
+grade watch             # re-checks the exercise you are on each time you save it
+grade progress          # what passes so far, your points, the next exercise
+grade reset ex02        # start ex02 over (your version is kept as ex02_cost.backup.py)
+grade run ex04 --plot   # your training curve beside the reference run
 grade run --json        # the report as JSON
 ```
 
@@ -234,11 +248,13 @@ def build(out: Path, *, force: bool = False) -> ReleaseSummary:
         for solution in solutions:
             source = solution.read_text(encoding="utf-8")
             (staged / "exercises" / solution.name).write_text(stubs.stub_source(source, solution.name), encoding="utf-8")
+        write_starters(staged / "grader", staged / "exercises")  # what `grade reset` restores
         (staged / "pyproject.toml").write_text(_pyproject(), encoding="utf-8")
         (staged / "README.md").write_text(_readme([s.stem for s in solutions]), encoding="utf-8")
         recorded = _record(staged / "grader", solutions, work / "staging")
         (staged / RECORDED).parent.mkdir(parents=True, exist_ok=True)
         shutil.move(recorded["path"], staged / RECORDED)
+        rewrite_points(staged / "grader" / "exercises.toml", recorded["points"])  # what its public checks award
         if out.exists():
             shutil.rmtree(out)
         os.replace(staged, out)
@@ -304,6 +320,7 @@ def _record_main(target: Path) -> dict:
         return {"ok": False, "problems": problems}
     oracle.save(target)
     return {"ok": True, "answers": len(oracle.answers), "checks": sum(len(e.checks) for e in report.exercises),
+            "points": {e.id: e.max_score for e in report.exercises},
             "without_checks": [e.id for e in catalog.exercises if e not in chosen]}
 
 

@@ -1,0 +1,61 @@
+"""The learner's commands beside `grade run`: progress, reset and watch (thin click commands)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from grader.learner.text import tr
+
+
+@click.command()
+def progress() -> None:
+    """Which exercises pass, points so far and the next exercise (from your last `grade run`)."""
+    from grader.cli import _catalog
+    from grader.learner import progress as tracker
+    from grader.learner.state import State
+    from grader.learner.studentkit import is_student_kit
+
+    for line in tracker.render(_catalog(), State(), public_only=is_student_kit()):
+        click.echo(line)
+
+
+@click.command()
+@click.argument("exercise")
+@click.option("--yes", "-y", is_flag=True, help="Don't ask for confirmation.")
+def reset(exercise: str, yes: bool) -> None:
+    """Put EXERCISE's untouched stub back; your version is kept beside it as a backup."""
+    from grader import kit
+    from grader.cli import _select, usage_error
+    from grader.learner import reset as resetter
+    from grader.learner.state import State
+
+    chosen = _select((exercise,))[0]
+    folder = kit.default_exercises_dir()
+    target = folder / chosen.filename
+    try:
+        stub = resetter.pristine(chosen)
+    except resetter.ResetError as exc:
+        usage_error(str(exc))
+    if target.exists() and target.read_text(encoding="utf-8", errors="replace") == stub:
+        click.echo(tr(resetter.TEXT["same"], file=chosen.filename))
+        return
+    if target.exists() and not yes:
+        question = tr(resetter.TEXT["confirm"], file=chosen.filename,
+                      backup=resetter.backup_path(target).name)
+        if not click.confirm(question, default=False):
+            return
+    target, backup = resetter.reset(chosen, folder)
+    state = State(folder)
+    state.forget(chosen.id)
+    state.save()
+    click.echo(tr(resetter.TEXT["done"], file=chosen.filename, backup=backup.name if backup else "-"))
+
+
+def register(group: click.Group) -> None:
+    from grader.learner.studentkit import hide_instructor_commands
+
+    for command in (progress, reset):
+        group.add_command(command)
+    hide_instructor_commands(group)
