@@ -239,12 +239,41 @@ def _leave_cgroups(paths: list[str]) -> None:
                 time.sleep(0.01)
 
 
+_SHARED = {"host_net": None}  # the zygote's own empty network namespace, when it could make one
+
+
+def isolate_zygote_network() -> None:
+    """As root, move the zygote into an empty network namespace once, for all its workers.
+
+    A fresh network namespace per worker costs tens of milliseconds to create and tear down;
+    one empty namespace, shared, isolates just as well (no interface is up, and workers can't
+    make sockets). The host's namespace is kept open for a worker asked to run without it.
+    """
+    if not (linux() and os.geteuid() == 0):
+        return
+    try:
+        host = os.open("/proc/self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return
+    if _libc().unshare(CLONE_NEWNET) != 0:
+        os.close(host)
+        return
+    _SHARED["host_net"] = host
+
+
 def _enter_namespaces(outer: Outer, plan: Plan, is_root: bool) -> None:
     wanted = {"pid-namespace": CLONE_NEWPID, "no-network": CLONE_NEWNET, "ipc-namespace": CLONE_NEWIPC}
     flags = 0
     for layer, flag in wanted.items():
         if plan.wants(layer):
             flags |= flag
+    host_net = _SHARED["host_net"]
+    if host_net is not None:
+        if flags & CLONE_NEWNET:
+            flags &= ~CLONE_NEWNET  # already in the zygote's empty namespace
+            outer.layers.append("no-network")
+        elif _libc().setns(host_net, CLONE_NEWNET) != 0:
+            outer.layers.append("no-network")  # could not go back: still isolated
     if not flags:
         return
     libc = _libc()

@@ -187,6 +187,7 @@ def main() -> None:
     confine.die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     confine.sweep_cgroups()
+    confine.isolate_zygote_network()
     control = socket.socket(fileno=worker_fd)
     warm_up()
     readable = confine.readable_paths(confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),
