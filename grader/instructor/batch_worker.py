@@ -28,9 +28,6 @@ def main() -> None:
         from grader.render import render_report
         from grader.runner import run
 
-        from grader.instructor import fast_failures
-
-        fast_failures.install()
         inner, hidden_included = default_oracle()
         oracle = MemoOracle(inner)
         catalog = metadata.load()

@@ -90,9 +90,6 @@ def grade_submission(submission: Path, settings: Settings) -> Graded:
         layers = zygote.layers()
         if missing_key_layers(layers) and not settings.allow_unconfined:
             return Graded(None, "", refused=refusal(layers).replace(" or pass --allow-unconfined to grade anyway", ""))
-        from grader.instructor import fast_failures
-
-        fast_failures.install()
         oracle, hidden_included = default_oracle()
         report = run(selected, work / "exercises", zygote=zygote, seed=settings.seed, oracle=oracle,
                      hidden_included=hidden_included)
