@@ -8,6 +8,8 @@ from typing import Any, Iterable, Mapping
 import torch
 
 from grader import metadata
+from grader.i18n import tr
+from grader.i18n.sources import N_
 from grader.outcomes import Failure
 from grader.sandbox.client import CallResult
 from grader.sandbox.codec import ForeignObject, ModuleSummary, meta
@@ -31,14 +33,16 @@ def article(word: str) -> str:
 def describe(value: Any) -> str:
     """Short learner-facing description of any decoded value."""
     if isinstance(value, torch.Tensor):
-        return f"a tensor of shape {tuple(value.shape)}"
+        return tr("a tensor of shape {shape}", shape=tuple(value.shape))
     if isinstance(value, ForeignObject):
-        return f"{article(value.type_name)} ({value.text[:60]})"
+        return tr("{article} {type} ({value})", article=article(value.type_name).split()[0], type=value.type_name,
+                  value=value.text[:60])
     if isinstance(value, ModuleSummary):
-        return f"{article(value.type_name)} module"
+        return tr("{article} {type} module", article=article(value.type_name).split()[0], type=value.type_name)
     if value is None:
         return "None"
-    return f"{article(type(value).__name__)} ({str(value)[:60]})"
+    name = type(value).__name__
+    return tr("{article} {type} ({value})", article=article(name).split()[0], type=name, value=str(value)[:60])
 
 
 def show(value: Any, limit: int = 6) -> str:
@@ -46,13 +50,14 @@ def show(value: Any, limit: int = 6) -> str:
     if isinstance(value, torch.Tensor):
         flat = value.detach().reshape(-1).tolist()
         body = ", ".join(_num(v) for v in flat[:limit]) + (", …" if len(flat) > limit else "")
-        return body if value.dim() == 0 else f"[{body}] (shape {tuple(value.shape)})"
+        return body if value.dim() == 0 else tr("[{values}] (shape {shape})", values=body, shape=tuple(value.shape))
     if isinstance(value, float):
         return _num(value)
     if isinstance(value, tuple) and value and all(isinstance(v, torch.Tensor) for v in value):
         return "(" + ", ".join(show(v, limit) for v in value) + ")"
     if isinstance(value, (list, tuple)) and all(isinstance(v, (int, float)) for v in value):
-        return "[" + ", ".join(_num(v) for v in value[:limit]) + (", …" if len(value) > limit else "") + f"] ({len(value)} values)"
+        body = ", ".join(_num(v) for v in value[:limit]) + (", …" if len(value) > limit else "")
+        return tr("[{values}] ({count} values)", values=body, count=len(value))
     return describe(value)
 
 
@@ -73,16 +78,16 @@ def first_difference(got: torch.Tensor, expected: torch.Tensor, rtol: float = 1.
     index = tuple(int(i) for i in torch.unravel_index(torch.tensor(flat), tuple(got.shape)))
     shown = index[0] if len(index) == 1 else index
     count = int(bad.sum())
-    others = f" ({count - 1} other element{'s' if count != 2 else ''} differ too)" if count > 1 else ""
-    return (f"first difference at index {shown}: expected {_num(e.reshape(-1)[flat].item())}, "
-            f"got {_num(g.reshape(-1)[flat].item())}{others}")
+    others = tr(" ({count} other element{s} differ too)", count=count - 1, s="s" if count != 2 else "") if count > 1 else ""
+    return tr("first difference at index {index}: expected {expected}, got {got}{others}", index=shown,
+              expected=_num(e.reshape(-1)[flat].item()), got=_num(g.reshape(-1)[flat].item()), others=others)
 
 
 def mismatch(what: str, got: Any, expected: Any, rtol: float = 1.3e-6, atol: float = 1e-5) -> str:
     """"what returned … where … was expected", plus where the first difference is for tensors."""
-    message = f"{what} returned {show(got)} where {show(expected)} was expected"
+    message = tr("{what} returned {got} where {expected} was expected", what=what, got=show(got), expected=show(expected))
     where = first_difference(got, expected, rtol, atol)
-    return f"{message}; {where}" if where else message
+    return message + "; " + where if where else message
 
 
 def _num(value: Any) -> str:
@@ -131,17 +136,19 @@ def tensor(value: Any, what: str, *, mistake_if_float: str | None = None) -> tor
     if isinstance(value, torch.Tensor):
         return value
     if isinstance(value, (float, int)) or (isinstance(value, ForeignObject) and value.number is not None):
-        fail(f"{what} returned a Python number ({show(value) if isinstance(value, float) else describe(value)}), not a tensor",
+        fail(tr("{what} returned a Python number ({value}), not a tensor", what=what,
+                value=show(value) if isinstance(value, float) else describe(value)),
              mistake=mistake_if_float,
-             hint=None if mistake_if_float else "Return a torch.Tensor, not a Python number (.item() and float() turn tensors into numbers).")
-    fail(f"{what} returned {describe(value)}, not a tensor", hint="Return a torch.Tensor.")
+             hint=None if mistake_if_float else tr(
+                 "Return a torch.Tensor, not a Python number (.item() and float() turn tensors into numbers)."))
+    fail(tr("{what} returned {got}, not a tensor", what=what, got=describe(value)), hint=tr("Return a torch.Tensor."))
 
 
 def sequence(value: Any, length: int, what: str) -> tuple:
     """Require a tuple/list of `length` items (like `(W, b)`)."""
     if not isinstance(value, (tuple, list)) or len(value) != length:
-        fail(f"{what} returned {describe(value)}; expected a tuple of {length} values",
-             hint=f"Return the {length} values together: `return a, b`" if length == 2 else None)
+        fail(tr("{what} returned {got}; expected a tuple of {count} values", what=what, got=describe(value), count=length),
+             hint=tr("Return the {count} values together: `return a, b`", count=length) if length == 2 else None)
     return tuple(value)
 
 
@@ -150,30 +157,31 @@ def shape(value: torch.Tensor, expected: tuple[int, ...], what: str) -> None:
     if tuple(value.shape) != tuple(expected):
         hint = None
         if value.dim() == 0 and len(expected) == 1:
-            hint = "You returned a 0-dim tensor; use .reshape(1) to give it shape (1,)."
+            hint = tr("You returned a 0-dim tensor; use .reshape(1) to give it shape (1,).")
         elif len(expected) == 0:
-            hint = "Reduce to a single number tensor of shape () (e.g. .mean() or .sum() with no dim)."
-        fail(f"{what} has shape {tuple(value.shape)}, expected {tuple(expected)}", hint=hint)
+            hint = tr("Reduce to a single number tensor of shape () (e.g. .mean() or .sum() with no dim).")
+        fail(tr("{what} has shape {got}, expected {expected}", what=what, got=tuple(value.shape), expected=tuple(expected)),
+             hint=hint)
 
 
 def dtype(value: torch.Tensor, expected: torch.dtype, what: str) -> None:
     """Require a dtype (C1, C3)."""
     if value.dtype != expected:
-        fail(f"{what} has dtype {value.dtype}, expected {expected}",
-             hint="Keep the dtype of the inputs (float64 in, float64 out): create new tensors with dtype=x.dtype.")
+        fail(tr("{what} has dtype {got}, expected {expected}", what=what, got=value.dtype, expected=expected),
+             hint=tr("Keep the dtype of the inputs (float64 in, float64 out): create new tensors with dtype=x.dtype."))
 
 
 def close(got: Any, expected: Any, what: str, *, variants: Mapping[str, Any] | None = None,
-          rtol: float = 1.3e-6, atol: float = 1e-5, hidden_detail: str = "a wrong value") -> None:
+          rtol: float = 1.3e-6, atol: float = 1e-5, hidden_detail: str = N_("a wrong value")) -> None:
     """Require values close to the reference; on mismatch, name the known mistake the value matches."""
     if similar(got, expected, rtol, atol):
         return
     mistake = matching_mistake(got, variants, rtol, atol)
-    fail(mismatch(what, got, expected, rtol, atol), mistake=mistake, safe_message=f"{what} returned {hidden_detail}")
+    fail(mismatch(what, got, expected, rtol, atol), mistake=mistake, safe_message=tr("{what} returned {detail}", what=what, detail=hidden_detail))
 
 
 def close_all(cases: Iterable[tuple[Any, Any, Mapping[str, Any] | None]], what: str, *,
-              rtol: float = 1.3e-6, atol: float = 1e-5, hidden_detail: str = "a wrong value") -> None:
+              rtol: float = 1.3e-6, atol: float = 1e-5, hidden_detail: str = N_("a wrong value")) -> None:
     """Like `close` over several (got, expected, variants) cases; the mistake named is one that
     explains every failing case (one case alone can be ambiguous: |e| equals e when all e > 0)."""
     failing, candidates = [], None
@@ -186,7 +194,7 @@ def close_all(cases: Iterable[tuple[Any, Any, Mapping[str, Any] | None]], what: 
     if failing:
         got, expected = failing[0]
         fail(mismatch(what, got, expected, rtol, atol),
-             mistake=(candidates or [None])[0], safe_message=f"{what} returned {hidden_detail}")
+             mistake=(candidates or [None])[0], safe_message=tr("{what} returned {detail}", what=what, detail=hidden_detail))
 
 
 def unchanged(call: CallResult, sent: Iterable[Any], names: Iterable[str], what: str) -> None:
@@ -195,9 +203,9 @@ def unchanged(call: CallResult, sent: Iterable[Any], names: Iterable[str], what:
         if not isinstance(before, torch.Tensor):
             continue
         if not isinstance(after, torch.Tensor) or not similar(after, before, 0, 0):
-            fail(f"{what} changed its argument {name} in place", mistake="mutated_argument")
+            fail(tr("{what} changed its argument {name} in place", what=what, name=name), mistake="mutated_argument")
         if meta(after).requires_grad != before.requires_grad:
-            fail(f"{what} changed {name}.requires_grad; leave the caller's tensors as they were",
+            fail(tr("{what} changed {name}.requires_grad; leave the caller's tensors as they were", what=what, name=name),
                  mistake="mutated_argument")
 
 
@@ -208,11 +216,12 @@ def forbidden_message(function: str, names: Iterable[str]) -> str:
     """The one message for a function whose result came from a forbidden call (or a tampered record)."""
     names = list(names)
     if TAMPERED in names:
-        return (f"the grader's record of the torch functions {function}() called was interfered with, "
-                f"so its results cannot be trusted and earn no points")
+        return tr("the grader's record of the torch functions {function}() called was interfered with, "
+                  "so its results cannot be trusted and earn no points", function=function)
     shown = ", ".join(_pretty_call(name) for name in names)
-    return (f"{function}() used {shown}, which this exercise asks you to do by hand; "
-            f"until it computes its result itself, none of the checks of {function}() earn points")
+    return tr("{function}() used {calls}, which this exercise asks you to do by hand; "
+              "until it computes its result itself, none of the checks of {function}() earn points",
+              function=function, calls=shown)
 
 
 def not_forbidden(call: CallResult, forbidden: Iterable[str], what: str) -> None:
@@ -235,8 +244,8 @@ def _pretty_call(name: str) -> str:
 def no_grad_tensor(value: torch.Tensor, what: str, *, mistake: str | None = None) -> None:
     """Require a result that does not require grad (C5)."""
     if meta(value).requires_grad:
-        fail(f"{what} requires grad; it should be a plain result without autograd history", mistake=mistake,
-             hint=None if mistake else "Compute it without autograd, or return .detach() of it.")
+        fail(tr("{what} requires grad; it should be a plain result without autograd history", what=what), mistake=mistake,
+             hint=None if mistake else tr("Compute it without autograd, or return .detach() of it."))
 
 
 RUN_RTOL, RUN_ATOL = 1e-4, 1e-5  # whole training runs: valid operation orders drift by float rounding
@@ -256,37 +265,42 @@ def same_run(got: Mapping[str, Any], expected: Mapping[str, Any], variants: Any,
         i = next((i for i, (a, b) in enumerate(zip(losses, reference)) if not similar(a, b, RUN_RTOL, RUN_ATOL)),
                  min(len(losses), len(reference)))
         if i >= min(len(losses), len(reference)):
-            message = f"{what}: recorded {len(losses)} losses where the reference run records {len(reference)}"
+            message = tr("{what}: recorded {count} losses where the reference run records {expected}", what=what,
+                         count=len(losses), expected=len(reference))
         else:
-            message = (f"{what}: loss {i} (counting from 0) was {show(losses[i])} where the reference run "
-                       f"from the same start has {show(reference[i])}")
+            message = tr("{what}: loss {index} (counting from 0) was {got} where the reference run "
+                         "from the same start has {expected}", what=what, index=i, got=show(losses[i]),
+                         expected=show(reference[i]))
     else:
-        message = (f"{what}: the losses are right but the final parameters are weight {show(got['weight'])}, "
-                   f"bias {show(got['bias'])} where the reference run ends at weight "
-                   f"{show(expected['weight'])}, bias {show(expected['bias'])}")
-    fail(message, mistake=mistake, safe_message=f"{hidden_what} does not follow the reference run")
+        message = tr("{what}: the losses are right but the final parameters are weight {weight}, "
+                     "bias {bias} where the reference run ends at weight {expected_weight}, bias {expected_bias}",
+                     what=what, weight=show(got["weight"]), bias=show(got["bias"]),
+                     expected_weight=show(expected["weight"]), expected_bias=show(expected["bias"]))
+    fail(message, mistake=mistake, safe_message=tr("{what} does not follow the reference run", what=hidden_what))
 
 
 def finite(value: torch.Tensor, what: str, mistake: str | None, detail: str) -> None:
     """Require no NaN/inf (an overflow names `mistake`)."""
     if not torch.isfinite(value).all():
         bad = "NaN" if torch.isnan(value).any() else "inf"
-        fail(f"{what} gave {bad} {detail}", mistake=mistake)
+        fail(tr("{what} gave {bad} {detail}", what=what, bad=bad, detail=detail), mistake=mistake)
 
 
 def losses(value: Any, epochs: int) -> list[float]:
     """Require a training run's `{"losses": [...]}` to hold one Python float per update."""
     recorded = value.get("losses") if isinstance(value, dict) else None
     if not isinstance(recorded, (list, tuple)):
-        fail(f"train(model, x, y, lr, epochs) returned {describe(recorded)}; expected a list of {epochs} losses",
-             hint="Collect the cost of every update in a list (losses.append(cost.item())) and return it.")
+        fail(tr("train(model, x, y, lr, epochs) returned {got}; expected a list of {epochs} losses", got=describe(recorded),
+                epochs=epochs),
+             hint=tr("Collect the cost of every update in a list (losses.append(cost.item())) and return it."))
     if len(recorded) != epochs:
         mistake = {epochs + 1: "one_update_too_many", epochs - 1: "one_update_too_few"}.get(len(recorded))
-        fail(f"train(..., epochs={epochs}) returned {len(recorded)} losses; expected one per update, {epochs}",
-             mistake=mistake, hint=None if mistake else "Perform exactly `epochs` updates and record one loss for each.",
-             safe_message="train() did not record one loss per update")
+        fail(tr("train(..., epochs={epochs}) returned {count} losses; expected one per update, {epochs}", epochs=epochs,
+                count=len(recorded)),
+             mistake=mistake, hint=None if mistake else tr("Perform exactly `epochs` updates and record one loss for each."),
+             safe_message=tr("train() did not record one loss per update"))
     if not all(isinstance(v, float) for v in recorded):
         kind = next(describe(v) for v in recorded if not isinstance(v, float))
-        fail(f"train() returned losses that are not Python floats (one is {kind})",
-             hint="Record each cost as a Python float: losses.append(cost.item()).")
+        fail(tr("train() returned losses that are not Python floats (one is {kind})", kind=kind),
+             hint=tr("Record each cost as a Python float: losses.append(cost.item())."))
     return list(recorded)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from grader.checking import CheckSpec, spec_of
+from grader.i18n import Text, join, tr
 from grader.outcomes import CheckOutcome, ModuleUnavailable, NotImplementedYet
 from grader.report import CheckResult
 
@@ -29,6 +30,8 @@ def scrub_paths(text: str | None, learner_dir: Path | None = None) -> str | None
     """No absolute path of the grading machine: learner files by name, the folder as "the submission folder"."""
     if not text:
         return text
+    if isinstance(text, Text):  # a template: scrub the values it carries, keep it translatable
+        return text.map_values(lambda value: scrub_paths(value, learner_dir))
     if learner_dir is not None:
         folder = str(learner_dir).rstrip("/")
         text = text.replace(folder + "/", "").replace(folder, "the submission folder")
@@ -53,7 +56,9 @@ def learner_output(text: str, learner_dir: Path | None = None, limit: int = PRIN
         return ""
     shown = lines[-limit:]
     more = len(lines) - len(shown)
-    return (f"…({more} more line{'s' if more != 1 else ''}) | " if more else "") + " | ".join(shown)
+    printed = " | ".join(shown)
+    return tr("…({more} more line{s}) | {printed}", more=more, s="s" if more != 1 else "", printed=printed) if more \
+        else printed
 
 
 def _is_learner_file(path: str, learner_dir: Path | None) -> bool:
@@ -149,7 +154,7 @@ class GradingPlugin:
         if exercise in self.session.modules:
             self.session.modules[exercise].last_output = ""
         if exercise in self.load_status:
-            self._pending[item.nodeid] = self._result(spec, "skipped", "the module could not be loaded")
+            self._pending[item.nodeid] = self._result(spec, "skipped", tr("the module could not be loaded"))
             pytest.skip("module not loaded")
         try:
             self.session.learner(exercise).ensure_loaded()
@@ -170,8 +175,8 @@ class GradingPlugin:
         waiting = [dependency for dependency in spec.depends
                    if self._status.get((exercise, dependency)) != "passed"]
         if waiting:
-            described = " and ".join(self._description(exercise, dependency) for dependency in waiting)
-            result = self._result(spec, "skipped", f"waits for {described}")
+            described = join([self._description(exercise, dependency) for dependency in waiting], quote=True)
+            result = self._result(spec, "skipped", tr("waits for {checks}", checks=described))
             result.waits_for = waiting
             self._pending[item.nodeid] = result
             pytest.skip("dependency")
@@ -238,7 +243,8 @@ class GradingPlugin:
             result.points = 0.0
             if result.status == "passed" and announcer is not None:
                 result.status = "failed"
-                result.message = f"not counted: {function}() is not computed by your code yet (see “{announcer.description}”)"
+                result.message = tr("not counted: {function}() is not computed by your code yet (see “{check}”)",
+                                    function=function, check=announcer.description)
                 result.hint, result.mistake = None, "forbidden_call"
             else:  # the symptom (a wrong value, None...) comes from the forbidden call: name the call
                 result.status = "failed"
@@ -265,7 +271,7 @@ class GradingPlugin:
     def _description(self, exercise: str, check_id: str) -> str:
         for result in self.results.get(exercise, []):
             if result.id == check_id:
-                return f'"{result.description}"'
+                return result.description
         return check_id
 
     def _printed(self, exercise: str) -> str:
@@ -292,9 +298,10 @@ class GradingPlugin:
             message = exc.message
             if hidden and exc.status in ("failed", "error"):
                 # a hidden check shows no inputs and no expected values: only what is known to be safe
-                message = exc.safe_message or f"this hidden check did not pass: {spec.description}"
+                message = exc.safe_message or tr("this hidden check did not pass: {check}", check=spec.description)
                 if exc.mistake and exc.mistake not in message:
-                    message += f" (it looks like a known mistake: {mistake_label(exc.mistake)})"
+                    message = tr("{message} (it looks like a known mistake: {mistake})", message=message,
+                                 mistake=mistake_label(exc.mistake))
             result = self._result(spec, exc.status, message, exc.hint, exc.mistake)
             result.not_implemented = isinstance(exc, NotImplementedYet)
             if exc.status == "timeout":
@@ -303,25 +310,28 @@ class GradingPlugin:
             message = str(exc).strip() or None
             result = self._result(spec, "failed", None if hidden else message)
             if result.message is None:
-                result.message = f"did not hold: {spec.description}"
+                result.message = tr("did not hold: {check}", check=spec.description)
         else:
-            result = self._result(spec, "error", f"the check itself could not run ({type(exc).__name__}: {exc})",
-                                  "This is a problem in the grader, not in your code; please report it.")
+            result = self._result(spec, "error", tr("the check itself could not run ({error}: {problem})",
+                                                    error=type(exc).__name__, problem=str(exc)),
+                                  tr("This is a problem in the grader, not in your code; please report it."))
             result.mistake = None
             self.session.internal_errors.append(f"{spec.id}: {type(exc).__name__}: {exc}")
         if spec.advisory:  # robustness beyond the contract: advice, never a lost point
-            advice = result.message if result.status == "failed" else f"could not be checked ({result.message})"
+            advice = result.message if result.status == "failed" else tr("could not be checked ({problem})",
+                                                                          problem=result.message)
             return CheckResult(id=spec.id, description=spec.description, status="passed", points=0.0,
-                               max_points=spec.points, visibility=spec.visibility, message=f"advice: {advice}",
+                               max_points=spec.points, visibility=spec.visibility, message=tr("advice: {advice}", advice=advice),
                                hint=result.hint, mistake=None, not_implemented=result.not_implemented)
         if result.status in ("failed", "error") and not hidden:
             printed = self._printed(item.module.EXERCISE)
             if printed:
-                result.message = (result.message or "") + f"\nyour code printed: {printed}"
+                result.message = tr("{message}\nyour code printed: {printed}", message=result.message or "",
+                                    printed=printed)
         if result.status in ("failed", "error") and "rng" in getattr(item, "fixturenames", ()):
             exercise = item.module.EXERCISE
-            result.message = (result.message or "") + (
-                f" (random inputs; replay: grade run {exercise} --seed {self.session.seed})")
+            result.message = tr("{message} (random inputs; replay: grade run {exercise} --seed {seed})",
+                                message=result.message or "", exercise=exercise, seed=self.session.seed)
         return result
 
 

@@ -62,7 +62,8 @@ def test_the_shipped_catalog_is_valid_and_keeps_placeholders():
     assert len(korean) >= 300
     for english, translated in korean.items():
         assert i18n.placeholders(english) == i18n.placeholders(translated), english
-        assert translated.strip() != english.strip() or not i18n.needs_translation(english), english
+        same_on_purpose = {"[{values}] (shape {shape})"}  # `shape` is the identifier learners see in code
+        assert translated.strip() != english.strip() or english in same_on_purpose, english
 
 
 def test_catalog_rejects_unknown_fields_and_double_translations():

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.i18n import tr
 from grader.outcomes import Failure, LearnerError, LearnerTimeout, ModuleUnavailable, NotImplementedYet
 from grader.sandbox import clocks, confine
 from grader.sandbox.wire import ChannelClosed, recv_frame, send_frame
@@ -342,10 +343,12 @@ class LearnerModule:
         if worker is not None and worker.alive:
             return worker
         if not self.path.is_file():
-            self._load_failure = ModuleUnavailable(f"{self.filename} is missing from the submission folder", "error")
+            self._load_failure = ModuleUnavailable(tr("{file} is missing from the submission folder", file=self.filename),
+                                                   "error")
             raise self._load_failure
         if self.remaining() <= 0:
-            raise LearnerTimeout(f"{self.filename} used up its CPU-time budget of {self.budget:g} s")
+            raise LearnerTimeout(tr("{file} used up its CPU-time budget of {budget:g} s", file=self.filename,
+                                    budget=self.budget))
         worker = self.zygote.spawn(self.path, self.name)
         self._spawned.append(worker)
         reply = worker.request({"op": "load"}, min(self.remaining(), self.call_timeout))
@@ -355,15 +358,17 @@ class LearnerModule:
             return worker
         worker.kill()
         if reply["status"] == "timeout" and reply.get("timeout") == "wall":
-            failure = ModuleUnavailable(
-                f"importing {self.filename} did not finish: it waited without using the CPU "
-                "(sleeping, or waiting for input?) and was stopped", "timeout")
+            failure = ModuleUnavailable(tr(
+                "importing {file} did not finish: it waited without using the CPU "
+                "(sleeping, or waiting for input?) and was stopped", file=self.filename), "timeout")
         elif reply["status"] == "timeout":
-            failure = ModuleUnavailable(
-                f"importing {self.filename} did not finish: it used {min(self.remaining(), self.call_timeout):.3g} s "
-                "of CPU time (is there an infinite loop or a long computation at module level?)", "timeout")
+            failure = ModuleUnavailable(tr(
+                "importing {file} did not finish: it used {cpu:.3g} s "
+                "of CPU time (is there an infinite loop or a long computation at module level?)", file=self.filename,
+                cpu=min(self.remaining(), self.call_timeout)), "timeout")
         else:
-            failure = ModuleUnavailable(f"{self.filename} could not be loaded: {_describe(reply)}", "error")
+            failure = ModuleUnavailable(tr("{file} could not be loaded: {problem}", file=self.filename,
+                                           problem=_describe(reply)), "error")
         failure.kind = reply.get("timeout")  # type: ignore[attr-defined]
         self._load_failure = failure
         raise failure
@@ -385,12 +390,14 @@ class LearnerModule:
 
     def _start(self, op: str, target: str, function: str, args: tuple, kwargs: dict) -> "PendingCall":
         if function in self._hung:
-            raise LearnerTimeout(f"{function}() did not finish in an earlier check, so this one was not run",
+            raise LearnerTimeout(tr("{function}() did not finish in an earlier check, so this one was not run",
+                                    function=function),
                                  kind=self._hung_kind.get(function, "cpu"))
         worker = self.ensure_loaded()
         timeout = min(self.remaining(), self.call_timeout)
         if timeout <= 0:
-            raise LearnerTimeout(f"{self.filename} used up its CPU-time budget of {self.budget:g} s before this check")
+            raise LearnerTimeout(tr("{file} used up its CPU-time budget of {budget:g} s before this check",
+                                    file=self.filename, budget=self.budget))
         monitor = self.monitor and function not in self.unmonitored
         request = {"op": op, "name": target, "args": args, "kwargs": kwargs, "monitor": monitor}
         sent = worker.send(request)
@@ -429,27 +436,31 @@ class LearnerModule:
             self._hung.add(function)
             self._hung_kind[function] = kind
             if kind == "wall":
-                raise LearnerTimeout(
-                    f"{function}() did not finish: it spent its time waiting without using the CPU "
-                    "(sleeping, waiting for input, or blocked) and was stopped", kind="wall")
-            raise LearnerTimeout(
-                f"{function}() did not finish: it used {pending.timeout:.3g} s of CPU time and was stopped "
-                "(an infinite loop? a loop that never reaches its end condition?)", kind="cpu")
+                raise LearnerTimeout(tr(
+                    "{function}() did not finish: it spent its time waiting without using the CPU "
+                    "(sleeping, waiting for input, or blocked) and was stopped", function=function), kind="wall")
+            raise LearnerTimeout(tr(
+                "{function}() did not finish: it used {cpu:.3g} s of CPU time and was stopped "
+                "(an infinite loop? a loop that never reaches its end condition?)", function=function,
+                cpu=pending.timeout), kind="cpu")
         if status == "missing":
-            raise Failure(str(reply.get("message", ""))[:MAX_EXCEPTION_TEXT],
-                          hint=f"Define {function}() with the signature given in the exercise.")
+            raise Failure(tr("{file} has no function {function}()", file=self.filename, function=function),
+                          hint=tr("Define {function}() with the signature given in the exercise.", function=function))
         if status == "raised" and reply.get("type") == "NotImplementedError":
-            raise NotImplementedYet(f"{function}() is not implemented yet (it still raises NotImplementedError)",
-                                    hint=f"Open {self.filename}, find the TODO in {function}() and replace the raise with your code.")
+            raise NotImplementedYet(tr("{function}() is not implemented yet (it still raises NotImplementedError)",
+                                       function=function),
+                                    hint=tr("Open {file}, find the TODO in {function}() and replace the raise with your code.",
+                                            file=self.filename, function=function))
         if status == "tampered":
-            raise LearnerError(f"{function}() could not be judged: {_describe(reply)}",
-                               hint="Exercise code must not patch torch, builtins or the grader's code.")
+            raise LearnerError(tr("{function}() could not be judged: {problem}", function=function, problem=_describe(reply)),
+                               hint=tr("Exercise code must not patch torch, builtins or the grader's code."))
         if status == "crashed":
-            raise LearnerError(f"the process running {function}() stopped abruptly (it called os._exit, "
-                               "was killed, or ran out of memory)")
-        where = f" (at {_text(reply.get('where'))})" if reply.get("where") else ""
-        raise LearnerError(f"{function}() {_describe(reply)}", hint=_hint_for(reply),
-                           safe_message=f"{function}() raised {_text(reply.get('type')) or 'an error'}{where}")
+            raise LearnerError(tr("the process running {function}() stopped abruptly (it called os._exit, "
+                                  "was killed, or ran out of memory)", function=function))
+        where = tr(" (at {where})", where=_text(reply.get("where"))) if reply.get("where") else ""
+        raise LearnerError(tr("{function}() {problem}", function=function, problem=_describe(reply)), hint=_hint_for(reply),
+                           safe_message=tr("{function}() raised {error}{where}", function=function,
+                                           error=_text(reply.get("type")) or tr("an error"), where=where))
 
     def close(self) -> None:
         for worker in self._workers.values():
@@ -482,33 +493,39 @@ def _describe(reply: dict) -> str:
     """One line: what the learner's code raised and where, in their own file."""
     status = reply.get("status")
     if status == "crashed":
-        return "the process stopped abruptly while importing it (os._exit? out of memory?)"
+        return tr("the process stopped abruptly while importing it (os._exit? out of memory?)")
     if status == "unreadable":
-        return f"returned something the grader cannot read: {_text(reply.get('message'))}"
+        return tr("returned something the grader cannot read: {problem}", problem=_text(reply.get("message")))
     if status == "tampered":
-        return f"your code changed code the grader relies on in its process ({_text(reply.get('message'), 120)})"
+        return tr("your code changed code the grader relies on in its process ({problem})",
+                  problem=_text(reply.get("message"), 120))
     if reply.get("kind") == "memory":
-        text = "ran out of memory"
+        text = tr("ran out of memory")
     elif reply.get("type") == "_ExitCalled":
-        text = "called os._exit()"
+        text = tr("called os._exit()")
     elif reply.get("type") == "SystemExit":
-        text = "called sys.exit()" if not reply.get("message") else f"called sys.exit({_text(reply['message'], 40)})"
+        text = tr("called sys.exit()") if not reply.get("message") else tr(
+            "called sys.exit({code})", code=_text(reply["message"], 40))
     else:
         message = _text(reply.get("message"))
-        text = f"raised {_text(reply.get('type'), 60)}" + (f": {message}" if message else "")
+        error = _text(reply.get("type"), 60)
+        text = tr("raised {error}: {message}", error=error, message=message) if message else tr(
+            "raised {error}", error=error)
     where = reply.get("where")
     if where:
-        text += f" (at {_text(where, 80)}"
-        text += f": {_text(reply['code'], 120)})" if reply.get("code") else ")"
+        if reply.get("code"):
+            text += tr(" (at {where}: {code})", where=_text(where, 80), code=_text(reply["code"], 120))
+        else:
+            text += tr(" (at {where})", where=_text(where, 80))
     return text
 
 
 def _hint_for(reply: dict) -> str | None:
     kind = reply.get("type")
     if kind in {"SystemExit", "KeyboardInterrupt"}:
-        return "Exercise functions must return their result; do not exit the program."
+        return tr("Exercise functions must return their result; do not exit the program.")
     if kind == "_ExitCalled":
-        return "Exercise functions must return their result; do not call os._exit()."
+        return tr("Exercise functions must return their result; do not call os._exit().")
     if reply.get("kind") == "memory":
-        return "Your code asked for far more memory than the exercise needs."
+        return tr("Your code asked for far more memory than the exercise needs.")
     return None
