@@ -145,7 +145,9 @@ def build_exercise(exercise_id: str, title: str, checks: list[CheckResult], load
                    message: str | None = None) -> ExerciseResult:
     """Sum the points and decide the exercise status."""
     if not checks and load_status is None:
-        load_status, message = "error", message or "no checks were found for this exercise"
+        from grader.i18n import tr
+
+        load_status, message = "error", message or tr("no checks were found for this exercise")
     return ExerciseResult(
         id=exercise_id, title=title, status=exercise_status(checks, load_status),
         score=round(sum(c.points for c in checks), 6), max_score=round(sum(c.max_points for c in checks), 6),

@@ -94,7 +94,9 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
     for exercise in exercises:
         load_status, message = plugin.load_status.get(exercise.id, (None, None))
         if not plugin.results.get(exercise.id) and session.internal_errors:
-            message = "the grader's checks for this exercise could not be loaded (a problem in the grader, not your code)"
+            from grader.i18n import tr
+
+            message = tr("the grader's checks for this exercise could not be loaded (a problem in the grader, not your code)")
         results.append(build_exercise(exercise.id, exercise.title, plugin.results.get(exercise.id, []),
                                       load_status, message))
     layers = sorted(confinement) if held else zygote.layers()

@@ -4,6 +4,7 @@ import torch
 
 from grader import expect
 from grader.checking import check
+from grader.i18n import tr
 from grader.sandbox.codec import meta
 
 EXERCISE = "ex01_hypothesis"
@@ -27,12 +28,13 @@ def _hypothesis(learner, x, W, b):
     if tuple(value.shape) != tuple(x.shape):
         hint = None
         if tuple(value.shape) == (x.shape[0],):
-            hint = ("With W of shape (1,), x @ W (or torch.matmul) drops the last dimension; "
-                    "x * W broadcasts and keeps the shape (n, 1).")
+            hint = tr("With W of shape (1,), x @ W (or torch.matmul) drops the last dimension; "
+                      "x * W broadcasts and keeps the shape (n, 1).")
         elif value.dim() == 2 and value.shape[0] == value.shape[1] == x.shape[0]:
-            hint = "An (n, 1) tensor was combined with an (n,) tensor, and broadcasting made (n, n): keep W and b of shape (1,)."
-        expect.fail(f"{what} has shape {tuple(value.shape)} for x of shape {tuple(x.shape)}; "
-                    "it should have the shape of x", hint=hint)
+            hint = tr("An (n, 1) tensor was combined with an (n,) tensor, and broadcasting made (n, n): "
+                      "keep W and b of shape (1,).")
+        expect.fail(tr("{what} has shape {got} for x of shape {shape}; it should have the shape of x", what=what,
+                       got=tuple(value.shape), shape=tuple(x.shape)), hint=hint)
     return value
 
 
@@ -59,8 +61,8 @@ def test_init_parameters_zeros(learner):
     """init_parameters starts from W = b = 0"""
     for name, tensor in zip("Wb", _parameters(learner)):
         if torch.count_nonzero(tensor) != 0:
-            expect.fail(f"{name} from init_parameters() is {expect.show(tensor)}, expected zeros",
-                        hint="Create the parameters with torch.zeros(1, ...): training starts from W = b = 0.")
+            expect.fail(tr("{name} from init_parameters() is {got}, expected zeros", name=name, got=expect.show(tensor)),
+                        hint=tr("Create the parameters with torch.zeros(1, ...): training starts from W = b = 0."))
 
 
 @check(points=2, depends=["init_parameters_shape_dtype"])
@@ -69,11 +71,13 @@ def test_init_parameters_tracked(learner):
     for name, tensor in zip("Wb", _parameters(learner)):
         info = meta(tensor)
         if not info.requires_grad:
-            expect.fail(f"{name} from init_parameters() does not require grad, so autograd will never compute its gradient",
+            expect.fail(tr("{name} from init_parameters() does not require grad, so autograd will never compute its "
+                           "gradient", name=name),
                         mistake="parameters_not_tracked")
         if not info.is_leaf:
-            expect.fail(f"{name} from init_parameters() is not a leaf tensor (it is the result of an operation, "
-                        f"{info.grad_fn}), so backward() will not store a gradient in {name}.grad",
+            expect.fail(tr("{name} from init_parameters() is not a leaf tensor (it is the result of an operation, "
+                           "{grad_fn}), so backward() will not store a gradient in {name}.grad", name=name,
+                           grad_fn=info.grad_fn),
                         mistake="parameters_not_tracked")
 
 
@@ -82,12 +86,12 @@ def test_init_parameters_independent(learner):
     """W and b are two separate tensors, created anew by every call"""
     got = learner.probe("ex01_parameters_independent", function="init_parameters").value
     if got["same_object"] or got["shared_memory"]:
-        expect.fail("init_parameters() returned the same tensor (or the same memory) for W and b, "
-                    "so updating one would change the other", mistake="shared_parameters")
+        expect.fail(tr("init_parameters() returned the same tensor (or the same memory) for W and b, "
+                       "so updating one would change the other"), mistake="shared_parameters")
     if got["reused"] or not got["second_is_zero"]:
-        expect.fail("a second call of init_parameters() did not return fresh zeros: it handed out the tensors of the "
-                    "first call again, after the grader had changed them as a training run would",
-                    hint="Create W and b inside init_parameters() on every call, not once at module level.")
+        expect.fail(tr("a second call of init_parameters() did not return fresh zeros: it handed out the tensors of the "
+                       "first call again, after the grader had changed them as a training run would"),
+                    hint=tr("Create W and b inside init_parameters() on every call, not once at module level."))
 
 
 @check(points=1)
@@ -131,11 +135,12 @@ def _gradients_reach_parameters(learner, oracle, x, W_, b, compare=True):
     args = [x, W_, b]
     got = learner.probe("gradients", "hypothesis", args, [1, 2], function="hypothesis").value
     if not got["connected"]:
-        expect.fail("hypothesis(x, W, b) is not connected to autograd: with W and b requiring grad, "
-                    "its result has no grad_fn, so no gradient can reach W and b", mistake="detached_forward")
+        expect.fail(tr("hypothesis(x, W, b) is not connected to autograd: with W and b requiring grad, "
+                       "its result has no grad_fn, so no gradient can reach W and b"), mistake="detached_forward")
     for name, grad in zip("Wb", got["grads"]):
         if grad is None:
-            expect.fail(f"no gradient reached {name}: hypothesis cut {name} off from autograd", mistake="detached_forward")
+            expect.fail(tr("no gradient reached {name}: hypothesis cut {name} off from autograd", name=name),
+                        mistake="detached_forward")
     expected = oracle.probe("gradients", "hypothesis", args, [1, 2])
     if not compare:
         return

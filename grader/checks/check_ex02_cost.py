@@ -4,6 +4,7 @@ import torch
 
 from grader import expect
 from grader.checking import check
+from grader.i18n import tr
 from grader.sandbox.codec import meta
 
 EXERCISE = "ex02_cost"
@@ -99,16 +100,16 @@ def test_mse_is_differentiable(learner, oracle):
     args = [PREDICTION, TARGET]
     got = learner.probe("gradients", "mse", args, [0], function="mse").value
     if not got["connected"]:
-        expect.fail("mse(prediction, target) is not connected to autograd, so no gradient reaches the prediction",
+        expect.fail(tr("mse(prediction, target) is not connected to autograd, so no gradient reaches the prediction"),
                     mistake="python_float" if not isinstance(got["value"], torch.Tensor) else "detached_forward")
     oracle.probe("gradients", "mse", args, [0])  # asked for, so a release records it
     grad = got["grads"][0]
     if not isinstance(grad, torch.Tensor) or tuple(grad.shape) != tuple(PREDICTION.shape):
-        expect.fail("no gradient reached the prediction through mse(prediction, target)", mistake="detached_forward")
+        expect.fail(tr("no gradient reached the prediction through mse(prediction, target)"), mistake="detached_forward")
     expect.finite(grad, "the gradient of mse with respect to the prediction", None, "")
     if not grad.any():
-        expect.fail("the gradient of mse with respect to the prediction is zero everywhere although the errors are not: "
-                    "the cost is cut off from the prediction somewhere", mistake="detached_forward")
+        expect.fail(tr("the gradient of mse with respect to the prediction is zero everywhere although the errors are not: "
+                       "the cost is cut off from the prediction somewhere"), mistake="detached_forward")
 
 
 @check(points=1, depends=["sse_returns_0dim_tensor", "mse_returns_0dim_tensor"])

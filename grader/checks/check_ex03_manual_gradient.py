@@ -4,6 +4,8 @@ import torch
 
 from grader import expect, metadata
 from grader.checking import check
+from grader.i18n import tr
+from grader.i18n.sources import N_
 from grader.sandbox.codec import meta
 
 EXERCISE = "ex03_manual_gradient"
@@ -54,13 +56,14 @@ def _inputs(x, y, W, b):
     return f"mse_gradients(x={rows(x)}, y={rows(y)}, W=[{W.item():g}], b=[{b.item():g}])"
 
 
-def _compare(got, expected, variants=None, source="the reference", call=WHAT):
+def _compare(got, expected, variants=None, source=N_("the reference"), call=WHAT):
     """dW and db close to `expected` (assert_close defaults); a match with a known mistake names it."""
     if expect.similar(got, tuple(expected)):
         return
     mistake = expect.matching_mistake(got, variants)
-    expect.fail(f"{call} returned {_show(got)} where {source} gives {_show(expected)}", mistake=mistake,
-                safe_message=f"{WHAT} returned wrong gradients (they differ from {source})")
+    expect.fail(tr("{call} returned {got} where {source} gives {expected}", call=call, got=_show(got), source=source,
+                   expected=_show(expected)), mistake=mistake,
+                safe_message=tr("{call} returned wrong gradients (they differ from {source})", call=WHAT, source=source))
 
 
 @check(points=1)
@@ -79,7 +82,7 @@ def test_matches_formula(learner, oracle):
         call = _inputs(x, y, W, b)
         _compare(got, oracle.expected("mse_gradients", x, y, W, b), oracle.variants("mse_gradients", x, y, W, b),
                  call=call)
-        _compare(got, autograd_gradients(x, y, W, b), source="PyTorch's autograd", call=call)
+        _compare(got, autograd_gradients(x, y, W, b), source=N_("PyTorch's autograd"), call=call)
 
 
 @check(points=1, visibility="hidden", depends=["matches_formula"], taught_by=["matches_formula"])
@@ -89,7 +92,7 @@ def test_random_batches(learner, oracle, rng):
         x, y, W, b = _random_case(rng, n, torch.float32)
         _, got = _call(learner, x, y, W, b)
         _compare(got, oracle.expected("mse_gradients", x, y, W, b), oracle.variants("mse_gradients", x, y, W, b))
-        _compare(got, autograd_gradients(x, y, W, b), source="PyTorch's autograd")
+        _compare(got, autograd_gradients(x, y, W, b), source=N_("PyTorch's autograd"))
 
 
 @check(points=1, depends=["returns_two_vectors"])
@@ -108,7 +111,7 @@ def test_keeps_float64(learner, oracle, rng):
     for name, t in zip(("dW", "db"), got):
         expect.dtype(t, torch.float64, f"{name} from {WHAT} on float64 inputs")
     _compare(got, autograd_gradients(x, y, W, b), oracle.variants("mse_gradients", x, y, W, b),
-             source="PyTorch's autograd")
+             source=N_("PyTorch's autograd"))
 
 
 # whether the results carry autograd history does not depend on their values being right
