@@ -53,9 +53,29 @@ def reset(exercise: str, yes: bool) -> None:
     click.echo(tr(resetter.TEXT["done"], file=chosen.filename, backup=backup.name if backup else "-"))
 
 
+@click.command()
+@click.argument("exercise", required=False)
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=None,
+              help="Folder with the exercise modules (default: exercises/).")
+@click.option("--seed", type=int, default=None, help="Seed for randomised checks.")
+def watch(exercise: str | None, directory: Path | None, seed: int | None) -> None:
+    """Re-check the exercise you are on (or EXERCISE) each time you save it; moves on when it passes."""
+    import sys
+
+    from grader.cli import DEFAULT_SEED, _select, learner_folder
+    from grader.learner.watch import watch as run_watch
+
+    chosen = _select((exercise,))[0] if exercise else None
+    folder = learner_folder(directory).resolve()
+    terminal = sys.stdout.isatty()
+    status = run_watch(chosen, folder, DEFAULT_SEED if seed is None else seed, echo=click.echo,
+                       colour=terminal, clear=terminal)
+    sys.exit(status)
+
+
 def register(group: click.Group) -> None:
     from grader.learner.studentkit import hide_instructor_commands
 
-    for command in (progress, reset):
+    for command in (progress, reset, watch):
         group.add_command(command)
     hide_instructor_commands(group)
