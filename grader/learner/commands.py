@@ -8,6 +8,10 @@ import click
 
 from grader.learner.text import tr
 
+TEXT = {
+    "no_watchfiles": "`grade watch` needs the watchfiles package: pip install -e \".[learner]\"",
+}
+
 
 @click.command()
 def progress() -> None:
@@ -62,10 +66,14 @@ def watch(exercise: str | None, directory: Path | None, seed: int | None) -> Non
     """Re-check the exercise you are on (or EXERCISE) each time you save it; moves on when it passes."""
     import sys
 
-    from grader.cli import DEFAULT_SEED, _select, learner_folder
+    from grader.cli import DEFAULT_SEED, _select, learner_folder, usage_error
     from grader.learner.watch import watch as run_watch
 
     chosen = _select((exercise,))[0] if exercise else None
+    try:
+        import watchfiles  # noqa: F401
+    except ImportError:
+        usage_error(tr(TEXT["no_watchfiles"]))
     folder = learner_folder(directory).resolve()
     terminal = sys.stdout.isatty()
     status = run_watch(chosen, folder, DEFAULT_SEED if seed is None else seed, echo=click.echo,
