@@ -118,8 +118,20 @@ def _alive(pid: int) -> bool:
 def test_ctrl_c_stops_grade_run_at_once_and_leaves_no_process(tmp_path, delay):
     """SIGINT while the zygote starts (0.8 s) and while checks run (3 s): exit 130 within a second."""
     shutil.copytree(kit.KIT_ROOT / "exercises", tmp_path / "exercises")
+    (tmp_path / "exercises" / "ex01_hypothesis.py").write_text(  # keeps grading busy past the interrupt
+        "def init_parameters():\n    while True:\n        pass\n\n\n"
+        "def hypothesis(x, W, b):\n    while True:\n        pass\n", encoding="utf-8")
     process = subprocess.Popen(GRADE + ["run"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env=dict(os.environ, PYTHONPATH=str(kit.KIT_ROOT)))
+    try:
+        _interrupt(process, delay)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
+def _interrupt(process: subprocess.Popen, delay: float) -> None:
     seen: set[int] = set()
     deadline = time.monotonic() + delay
     while time.monotonic() < deadline:
