@@ -220,10 +220,6 @@ from grader.learner.commands import register as register_learner  # noqa: E402
 
 register_learner(main)  # grade progress, grade reset, grade watch; a student kit hides instructor commands
 
-from grader.learner.commands import register as register_learner  # noqa: E402
-
-register_learner(main)  # grade progress, grade reset, grade watch; a student kit hides instructor commands
-
 
 def entry() -> None:
     """The console script: `main`, then exit without the interpreter's slow teardown of torch."""
