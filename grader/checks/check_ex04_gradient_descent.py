@@ -7,6 +7,8 @@ import torch
 
 from grader import expect, metadata
 from grader.checking import check
+from grader.i18n import tr
+from grader.i18n.sources import N_
 from grader.sandbox.codec import ForeignObject
 
 EXERCISE = "ex04_gradient_descent"
@@ -55,12 +57,13 @@ def _step(learner, x, y, W, b, lr):
     return result, new
 
 
-def _compare_step(got, expected, variants=None, call=STEP, source="the reference"):
+def _compare_step(got, expected, variants=None, call=STEP, source=N_("the reference")):
     if expect.similar(got, tuple(expected)):
         return
-    expect.fail(f"{call} returned {_pair(*got)} where {source} gives {_pair(*expected)}",
+    expect.fail(tr("{call} returned {got} where {source} gives {expected}", call=call, got=_pair(*got), source=source,
+                   expected=_pair(*expected)),
                 mistake=expect.matching_mistake(got, variants),
-                safe_message=f"{STEP} returned wrong parameters (they differ from {source})")
+                safe_message=tr("{call} returned wrong parameters (they differ from {source})", call=STEP, source=source))
 
 
 def _fit_call(x, y, lr, epochs):
@@ -77,18 +80,18 @@ def _fit(learner, x, y, lr, epochs):
     for name, t in (("W", W), ("b", b)):
         expect.shape(t, (1,), f"{name} from {what}")
     if isinstance(costs, torch.Tensor):
-        expect.fail(f"costs from {what} is {expect.describe(costs)}, not a list of floats",
-                    hint="Start with costs = [] and append cost.item() once per update.")
+        expect.fail(tr("costs from {what} is {got}, not a list of floats", what=what, got=expect.describe(costs)),
+                    hint=tr("Start with costs = [] and append cost.item() once per update."))
     if not isinstance(costs, (list, tuple)):
-        expect.fail(f"costs from {what} is {expect.describe(costs)}, not a list of floats",
-                    hint="Start with costs = [] and append cost.item() once per update.")
+        expect.fail(tr("costs from {what} is {got}, not a list of floats", what=what, got=expect.describe(costs)),
+                    hint=tr("Start with costs = [] and append cost.item() once per update."))
     plain = []
     for i, cost in enumerate(costs):
         if isinstance(cost, ForeignObject) and cost.number is not None and "float" in cost.type_name.lower():
             cost = cost.number
         if not isinstance(cost, float):
-            expect.fail(f"costs[{i}] from {what} is {expect.describe(cost)}, not a Python float",
-                        hint="Record each cost as a number: costs.append(cost.item()).")
+            expect.fail(tr("costs[{i}] from {what} is {got}, not a Python float", i=i, what=what, got=expect.describe(cost)),
+                        hint=tr("Record each cost as a number: costs.append(cost.item())."))
         plain.append(cost)
     return result, W, b, plain
 
@@ -103,15 +106,17 @@ def _compare_parameters(W, b, expected, variants, call):
         return
     mistake = expect.matching_mistake((W, b), _variants_part(variants, slice(0, 2), {"cost_recorded_after_update"}),
                                       FIT_RTOL, FIT_ATOL)
-    expect.fail(f"after {call}: {_pair(W, b)} where the reference run ends at {_pair(*expected[:2])}",
-                mistake=mistake, safe_message="fit ended with wrong W and b")
+    expect.fail(tr("after {call}: {got} where the reference run ends at {expected}", call=call, got=_pair(W, b),
+                   expected=_pair(*expected[:2])),
+                mistake=mistake, safe_message=tr("fit ended with wrong W and b"))
 
 
 def _compare_length(costs, epochs, call):
     if len(costs) != epochs:
-        expect.fail(f"{call} returned {len(costs)} costs; expected one per update, so {epochs}",
-                    hint="Record exactly one cost per update, inside the loop and before the update: len(costs) == epochs.",
-                    safe_message="fit returned the wrong number of costs for the number of updates")
+        expect.fail(tr("{call} returned {count} costs; expected one per update, so {epochs}", call=call, count=len(costs),
+                       epochs=epochs),
+                    hint=tr("Record exactly one cost per update, inside the loop and before the update: len(costs) == epochs."),
+                    safe_message=tr("fit returned the wrong number of costs for the number of updates"))
 
 
 def _compare_costs(costs, expected, variants, call):
@@ -121,9 +126,10 @@ def _compare_costs(costs, expected, variants, call):
     mistake = expect.matching_mistake(costs, _variants_part(variants, 2), FIT_RTOL, FIT_ATOL)
     i = next(i for i, (got, want) in enumerate(zip(costs, expected[2]))
              if not expect.similar(got, want, FIT_RTOL, FIT_ATOL))
-    start = " (the cost of the starting point W = b = 0)" if i == 0 else ""
-    expect.fail(f"{call} recorded costs[{i}] = {_num(costs[i])} where the reference records {_num(expected[2][i])}{start}",
-                mistake=mistake, safe_message="fit recorded wrong costs")
+    start = tr(" (the cost of the starting point W = b = 0)") if i == 0 else ""
+    expect.fail(tr("{call} recorded costs[{i}] = {got} where the reference records {expected}{start}", call=call, i=i,
+                   got=_num(costs[i]), expected=_num(expected[2][i]), start=start),
+                mistake=mistake, safe_message=tr("fit recorded wrong costs"))
 
 
 def _random_data(rng, n, dtype):
@@ -152,7 +158,7 @@ def test_step_matches_update(learner, oracle):
     call = f"gradient_descent_step(x={_rows(x)}, y={_rows(y)}, W=[{W.item():g}], b=[{b.item():g}], lr={lr:g})"
     _compare_step(got, oracle.expected("gradient_descent_step", *STEP_CASE),
                   oracle.variants("gradient_descent_step", *STEP_CASE), call)
-    _compare_step(got, autograd_step(*STEP_CASE), call=call, source="a step with PyTorch's autograd")
+    _compare_step(got, autograd_step(*STEP_CASE), call=call, source=N_("a step with PyTorch's autograd"))
 
 
 @check(points=1, depends=["step_returns_two_vectors"])
@@ -176,7 +182,7 @@ def test_step_random_float64(learner, oracle, rng):
         for name, t in zip("Wb", got):
             expect.dtype(t, dtype, f"the new {name} from {STEP} on {dtype} inputs")
         _compare_step(got, oracle.expected("gradient_descent_step", *case), oracle.variants("gradient_descent_step", *case))
-        _compare_step(got, autograd_step(*case), source="a step with PyTorch's autograd")
+        _compare_step(got, autograd_step(*case), source=N_("a step with PyTorch's autograd"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,11 +256,13 @@ def test_fit_zero_epochs(learner):
     """fit with epochs=0 makes no update: W = b = 0 and no costs"""
     _, W, b, costs = _fit(learner, X, Y, LR, 0)
     if torch.count_nonzero(W) or torch.count_nonzero(b):
-        expect.fail(f"fit(..., epochs=0) returned {_pair(W, b)}; with no update they stay at their starting value 0",
+        expect.fail(tr("fit(..., epochs=0) returned {got}; with no update they stay at their starting value 0",
+                       got=_pair(W, b)),
                     mistake="one_update_too_many")
     if costs:
-        expect.fail(f"fit(..., epochs=0) returned {len(costs)} cost(s); with no update there is nothing to record",
-                    hint="Record exactly one cost per update, inside the loop and before the update: len(costs) == epochs.")
+        expect.fail(tr("fit(..., epochs=0) returned {count} cost(s); with no update there is nothing to record",
+                       count=len(costs)),
+                    hint=tr("Record exactly one cost per update, inside the loop and before the update: len(costs) == epochs."))
 
 
 # ---------------------------------------------------------------------------------------------

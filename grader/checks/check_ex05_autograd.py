@@ -5,6 +5,8 @@ import torch
 from grader import expect
 from grader.checking import check
 from grader import metadata
+from grader.i18n import tr
+from grader.i18n.sources import N_
 from grader.outcomes import LearnerError
 from grader.sandbox.codec import meta
 
@@ -51,8 +53,10 @@ def _close_pair(pair, expected, what, variants=None):
     """dW and db together, so a swapped pair or a known mistake can be named."""
     pair = tuple(pair)
     if not expect.similar(pair, expected):
-        expect.fail(f"{what} returned {_show_pair(pair)} where {_show_pair(expected)} was expected",
-                    mistake=expect.matching_mistake(pair, variants), safe_message=f"{what} returned wrong gradients")
+        expect.fail(tr("{what} returned {got} where {expected} was expected", what=what, got=_show_pair(pair),
+                       expected=_show_pair(expected)),
+                    mistake=expect.matching_mistake(pair, variants),
+                    safe_message=tr("{what} returned wrong gradients", what=what))
 
 
 def _show_grad(grad):
@@ -72,10 +76,10 @@ def test_gradients_are_plain_tensors(learner):
     _, pair = _gradients(learner, X, Y, W, B)
     for name, value in zip(("dW", "db"), pair):
         if meta(value).requires_grad:
-            expect.fail(f"the {name} returned by autograd_gradients requires grad; "
-                        "gradients are returned as plain tensors",
-                        hint="Return W.grad and b.grad after backward() (or .detach() them); "
-                             "torch.autograd.grad(..., create_graph=True) would keep a graph.")
+            expect.fail(tr("the {name} returned by autograd_gradients requires grad; "
+                           "gradients are returned as plain tensors", name=name),
+                        hint=tr("Return W.grad and b.grad after backward() (or .detach() them); "
+                                "torch.autograd.grad(..., create_graph=True) would keep a graph."))
 
 
 @check(points=2, depends=["gradients_are_plain_tensors"])
@@ -111,27 +115,38 @@ def test_gradients_keep_caller_state(learner, oracle):
     got = learner.probe("ex05_caller_state", X, Y, W, B, cases, function="autograd_gradients").value
     expected = oracle.expected("autograd_gradients", X, Y, W, B)
     for (requires_grad, stale), found in zip(cases, got):
-        setting = ("when the caller's W and b require grad and hold an old .grad" if stale is not None
-                   else "when the caller's W and b require grad" if requires_grad
-                   else "when the caller's W and b do not require grad")
+        setting = (N_("when the caller's W and b require grad and hold an old .grad") if stale is not None
+                   else N_("when the caller's W and b require grad") if requires_grad
+                   else N_("when the caller's W and b do not require grad"))
         for index, (name, before) in enumerate((("W", W), ("b", B))):
             after = found[name]
             if not expect.similar(after["value"], before, 0, 0):
-                expect.fail(f"autograd_gradients changed the values of the caller's {name} ({setting})",
+                expect.fail(tr("autograd_gradients changed the values of the caller's {name} ({setting})", name=name,
+                               setting=setting),
                             mistake="mutated_argument")
             if after["requires_grad"] != requires_grad:
-                now = "requires grad" if after["requires_grad"] else "no longer requires grad"
-                expect.fail(f"after autograd_gradients the caller's {name} {now} ({setting})",
+                if after["requires_grad"]:
+                    message = tr("after autograd_gradients the caller's {name} requires grad ({setting})", name=name,
+                                 setting=setting)
+                else:
+                    message = tr("after autograd_gradients the caller's {name} no longer requires grad ({setting})",
+                                 name=name, setting=setting)
+                expect.fail(message,
                             mistake="touched_caller_grad")
             old = stale[index] if stale is not None else None
             if old is None and after["grad"] is not None:
-                expect.fail(f"autograd_gradients left a gradient in the caller's {name}.grad, "
-                            f"which was None ({setting})",
+                expect.fail(tr("autograd_gradients left a gradient in the caller's {name}.grad, "
+                               "which was None ({setting})", name=name, setting=setting),
                             mistake="touched_caller_grad")
             if old is not None and (after["grad"] is None or not expect.similar(after["grad"], old, 0, 0)):
-                change = "cleared" if after["grad"] is None or not after["grad"].any() else "changed"
-                expect.fail(f"autograd_gradients {change} the caller's {name}.grad: it held {_show_grad(old)} "
-                            f"before the call and {_show_grad(after['grad'])} after ({setting})",
+                values = dict(name=name, before=_show_grad(old), after=_show_grad(after["grad"]), setting=setting)
+                if after["grad"] is None or not after["grad"].any():
+                    message = tr("autograd_gradients cleared the caller's {name}.grad: it held {before} "
+                                 "before the call and {after} after ({setting})", **values)
+                else:
+                    message = tr("autograd_gradients changed the caller's {name}.grad: it held {before} "
+                                 "before the call and {after} after ({setting})", **values)
+                expect.fail(message,
                             mistake="touched_caller_grad")
         pair = expect.sequence(found["result"], 2, "autograd_gradients(x, y, W, b)")
         for name, value in zip(("dW", "db"), pair):
@@ -143,39 +158,45 @@ def test_gradients_keep_caller_state(learner, oracle):
 def _results(value, what, epochs, dtype=torch.float32):
     """Require the documented dict: W, b plain (1,) tensors, losses/ws/bs equal-length lists of floats."""
     if not isinstance(value, dict):
-        expect.fail(f"{what} returned {expect.describe(value)}; expected a dict with keys {', '.join(KEYS)}",
-                    hint='Return {"W": W, "b": b, "losses": losses, "ws": ws, "bs": bs}.')
+        expect.fail(tr("{what} returned {got}; expected a dict with keys {keys}", what=what, got=expect.describe(value),
+                       keys=", ".join(KEYS)),
+                    hint=tr('Return {{"W": W, "b": b, "losses": losses, "ws": ws, "bs": bs}}.'))
     missing = [key for key in KEYS if key not in value]
     if missing:
-        expect.fail(f"the dict returned by {what} has no key {', '.join(repr(k) for k in missing)}",
-                    hint='Return {"W": W, "b": b, "losses": losses, "ws": ws, "bs": bs}.')
+        expect.fail(tr("the dict returned by {what} has no key {keys}", what=what,
+                       keys=", ".join(repr(k) for k in missing)),
+                    hint=tr('Return {{"W": W, "b": b, "losses": losses, "ws": ws, "bs": bs}}.'))
     for key in ("W", "b"):
         tensor = expect.tensor(value[key], f'"{key}" from {what}')
         expect.shape(tensor, (1,), f'"{key}" from {what}')
         expect.dtype(tensor, dtype, f'"{key}" from {what}')
         found = meta(tensor)
         if found.grad_fn is not None:
-            expect.fail(f'"{key}" from {what} has autograd history ({found.grad_fn}): the update was tracked',
+            expect.fail(tr('"{key}" from {what} has autograd history ({grad_fn}): the update was tracked', key=key,
+                           what=what, grad_fn=found.grad_fn),
                         mistake="update_with_tracking")
         if found.requires_grad:
-            expect.fail(f'"{key}" from {what} still requires grad', mistake="not_detached")
+            expect.fail(tr('"{key}" from {what} still requires grad', key=key, what=what), mistake="not_detached")
     for key in ("losses", "ws", "bs"):
         entries = value[key]
         if not isinstance(entries, (list, tuple)):
-            expect.fail(f'"{key}" from {what} is {expect.describe(entries)}, not a list of floats',
-                        hint="Collect the values in a list: losses.append(loss.item()).")
+            expect.fail(tr('"{key}" from {what} is {got}, not a list of floats', key=key, what=what,
+                           got=expect.describe(entries)),
+                        hint=tr("Collect the values in a list: losses.append(loss.item())."))
         for entry in entries:
             if isinstance(entry, bool) or not isinstance(entry, (int, float)):
-                expect.fail(f'"{key}" from {what} holds {expect.describe(entry)}, not Python floats',
-                            hint="Append plain numbers: loss.item(), W.item(), b.item().")
+                expect.fail(tr('"{key}" from {what} holds {got}, not Python floats', key=key, what=what,
+                               got=expect.describe(entry)),
+                            hint=tr("Append plain numbers: loss.item(), W.item(), b.item()."))
     lengths = {key: len(value[key]) for key in ("losses", "ws", "bs")}
     if len(set(lengths.values())) != 1:
-        expect.fail(f"{what} returned lists of different lengths ({lengths}); each iteration appends one "
-                    "loss, one W and one b")
+        expect.fail(tr("{what} returned lists of different lengths ({lengths}); each iteration appends one "
+                       "loss, one W and one b", what=what, lengths=lengths))
     if lengths["losses"] > epochs:
-        expect.fail(f"{what} recorded {lengths['losses']} iterations with epochs={epochs}",
+        expect.fail(tr("{what} recorded {count} iterations with epochs={epochs}", what=what, count=lengths["losses"],
+                       epochs=epochs),
                     mistake="one_update_too_many" if lengths["losses"] == epochs + 1 else None,
-                    safe_message=f"{what} recorded more iterations than epochs")
+                    safe_message=tr("{what} recorded more iterations than epochs", what=what))
     return value
 
 
@@ -184,17 +205,19 @@ def _mismatch(got, expected):
     for key in ("losses", "ws", "bs"):
         g, e = got[key], expected[key]
         if len(g) != len(e):
-            return (f'"{key}" has {len(g)} entries where the reference run has {len(e)}',
-                    f'"{key}" does not have as many entries as the reference run')
+            return (tr('"{key}" has {got} entries where the reference run has {expected}', key=key, got=len(g),
+                       expected=len(e)),
+                    tr('"{key}" does not have as many entries as the reference run', key=key))
         for i, (gv, ev) in enumerate(zip(g, e)):
             if not expect.similar(gv, ev, RUN_RTOL, RUN_ATOL):
-                return (f'{key}[{i}] is {expect.show(gv)} where the reference run has {expect.show(ev)}',
-                        f'"{key}" differs from the reference run')
+                return (tr("{key}[{i}] is {got} where the reference run has {expected}", key=key, i=i,
+                           got=expect.show(gv), expected=expect.show(ev)),
+                        tr('"{key}" differs from the reference run', key=key))
     for key in ("W", "b"):
         if not expect.similar(got[key], expected[key], RUN_RTOL, RUN_ATOL):
-            return (f"the final {key} is {expect.show(got[key])} where the reference run ends at "
-                    f"{expect.show(expected[key])}",
-                    f'the final {key} differs from the reference run')
+            return (tr("the final {key} is {got} where the reference run ends at {expected}", key=key,
+                       got=expect.show(got[key]), expected=expect.show(expected[key])),
+                    tr("the final {key} differs from the reference run", key=key))
     return None
 
 
@@ -207,7 +230,8 @@ def _same_run(learner, oracle, what, args, kwargs=None, dtype=torch.float32):
     difference = _mismatch(got, expected)
     if difference is not None:
         mistake = expect.matching_mistake(got, variants, RUN_RTOL, RUN_ATOL)
-        expect.fail(f"{what}: {difference[0]}", mistake=mistake, safe_message=f"{what}: {difference[1]}")
+        expect.fail(tr("{what}: {difference}", what=what, difference=difference[0]), mistake=mistake,
+                    safe_message=tr("{what}: {difference}", what=what, difference=difference[1]))
     return result
 
 
@@ -273,7 +297,8 @@ def test_fit_leaves_arguments_alone(learner):
     expect.unchanged(result, sent, ("x", "y", "W0", "b0"), "fit_autograd()")
     for name, after in zip(("W0", "b0"), result.args[2:4]):
         if meta(after).requires_grad:
-            expect.fail(f"after fit_autograd the caller's {name} requires grad", mistake="touched_caller_grad")
+            expect.fail(tr("after fit_autograd the caller's {name} requires grad", name=name),
+                        mistake="touched_caller_grad")
 
 
 # one check per function: a correct autograd_gradients keeps its point whatever fit_autograd does
@@ -283,9 +308,9 @@ def test_uses_autograd_not_optim(learner):
     result = learner.call("autograd_gradients", X, Y, W, B)
     expect.not_forbidden(result, FORBIDDEN, "autograd_gradients()")
     if not result.used("torch.autograd"):
-        expect.fail("autograd_gradients() computed the gradients without autograd",
-                    hint="Build the MSE from tensors that require grad and call .backward() on it; "
-                         "the gradients are then in W.grad and b.grad.")
+        expect.fail(tr("autograd_gradients() computed the gradients without autograd"),
+                    hint=tr("Build the MSE from tensors that require grad and call .backward() on it; "
+                            "the gradients are then in W.grad and b.grad."))
 
 
 @check(points=1, depends=["fit_returns_results_dict"])

@@ -10,6 +10,7 @@ import torch
 
 from grader import expect
 from grader.checking import check
+from grader.i18n import tr
 from grader.probes.linear_training import frozen_loop_mistake
 
 EXERCISE = "ex06_zero_grad"
@@ -28,16 +29,17 @@ def _grads(learner, w0, steps, what=None):
     what = what or f"accumulated_gradients({w0}, {steps})"
     value = learner.call("accumulated_gradients", w0, steps).value
     if not isinstance(value, (list, tuple)):
-        expect.fail(f"{what} returned {expect.describe(value)}, not a list of floats",
-                    hint="Append w.grad.item() to a list after every backward() and return the list.")
+        expect.fail(tr("{what} returned {got}, not a list of floats", what=what, got=expect.describe(value)),
+                    hint=tr("Append w.grad.item() to a list after every backward() and return the list."))
     for entry in value:
         if isinstance(entry, torch.Tensor):
-            expect.fail(f"{what} returned a list of tensors, not Python floats",
-                        hint="Append w.grad.item(), not w.grad: w.grad is one tensor that backward() keeps "
-                             "adding into, so every entry would show its final value.")
+            expect.fail(tr("{what} returned a list of tensors, not Python floats", what=what),
+                        hint=tr("Append w.grad.item(), not w.grad: w.grad is one tensor that backward() keeps "
+                                "adding into, so every entry would show its final value."))
         if isinstance(entry, bool) or not isinstance(entry, (int, float)):
-            expect.fail(f"{what} returned a list holding {expect.describe(entry)}, not Python floats",
-                        hint="Append w.grad.item() after every backward().")
+            expect.fail(tr("{what} returned a list holding {got}, not Python floats", what=what,
+                           got=expect.describe(entry)),
+                        hint=tr("Append w.grad.item() after every backward()."))
     return list(value)
 
 
@@ -46,8 +48,9 @@ def test_accumulated_returns_list_of_floats(learner):
     """accumulated_gradients(2.0, 3) returns a list of 3 Python floats"""
     value = _grads(learner, 2.0, 3)
     if len(value) != 3:
-        expect.fail(f"accumulated_gradients(2.0, 3) returned {len(value)} values; one per backward() call is 3",
-                    hint="Record w.grad.item() once after every one of the `steps` backward() calls.")
+        expect.fail(tr("accumulated_gradients(2.0, 3) returned {count} values; one per backward() call is 3",
+                       count=len(value)),
+                    hint=tr("Record w.grad.item() once after every one of the `steps` backward() calls."))
 
 
 @check(points=2, depends=["accumulated_returns_list_of_floats"])
@@ -73,11 +76,11 @@ def test_accumulated_other_starts(learner, oracle):
 def _costs(value, what):
     for cost in value["costs"]:
         if isinstance(cost, torch.Tensor):
-            expect.fail(f"{what} returned a tensor, not a Python float",
-                        hint="Return cost.item(): a plain number, taken before optimizer.step().")
+            expect.fail(tr("{what} returned a tensor, not a Python float", what=what),
+                        hint=tr("Return cost.item(): a plain number, taken before optimizer.step()."))
         if isinstance(cost, bool) or not isinstance(cost, float):
-            expect.fail(f"{what} returned {expect.describe(cost)}, not a Python float",
-                        hint="Return cost.item(): a plain number, taken before optimizer.step().")
+            expect.fail(tr("{what} returned {got}, not a Python float", what=what, got=expect.describe(cost)),
+                        hint=tr("Return cost.item(): a plain number, taken before optimizer.step()."))
     return value
 
 
@@ -93,15 +96,18 @@ def _steps(learner, oracle, what, x, y, W0, b0, stale, optimizer, lr, calls):
     expected = oracle.probe("ex06_train_steps", *args)
     variants = oracle.probe_variants("ex06_train_steps", *args)  # always asked, so a release records them
     for i in range(calls):
-        after = f"after call {i + 1}" if calls > 1 else "after the call"
+        after = tr("after call {number}", number=i + 1) if calls > 1 else tr("after the call")
         found = None
         if not expect.similar(got["costs"][i], expected["costs"][i], STEP_RTOL, STEP_ATOL):
-            found = (f"the returned cost{'' if calls == 1 else f' of call {i + 1}'} is {expect.show(got['costs'][i])} "
-                     f"where {expect.show(expected['costs'][i])} was expected", "a wrong cost")
+            values = dict(number=i + 1, got=expect.show(got["costs"][i]), expected=expect.show(expected["costs"][i]))
+            message = (tr("the returned cost is {got} where {expected} was expected", **values) if calls == 1 else
+                       tr("the returned cost of call {number} is {got} where {expected} was expected", **values))
+            found = (message, tr("a wrong cost"))
         for key in ("W", "b"):
             if found is None and not expect.similar(got[key][i], expected[key][i], STEP_RTOL, STEP_ATOL):
-                found = (f"{after}, {key} is {expect.show(got[key][i])} where the reference step gives "
-                         f"{expect.show(expected[key][i])}", f"{after}, {key} is not where the reference step puts it")
+                found = (tr("{after}, {key} is {got} where the reference step gives {expected}", after=after, key=key,
+                            got=expect.show(got[key][i]), expected=expect.show(expected[key][i])),
+                         tr("{after}, {key} is not where the reference step puts it", after=after, key=key))
         if found is not None:
             _fail(result, variants, what, found)
     return result
@@ -115,9 +121,10 @@ def _fail(result, variants, what, found):
         mistake = expect.matching_mistake(_core(result.value), variants, STEP_RTOL, STEP_ATOL)
     hint = None
     if mistake is None and not given:
-        hint = ("train_step must update W and b by calling step() of the optimizer it is given "
-                "(not an optimizer of its own, and not by hand).")
-    expect.fail(f"{what}: {found[0]}", mistake=mistake, hint=hint, safe_message=f"{what}: {found[1]}")
+        hint = tr("train_step must update W and b by calling step() of the optimizer it is given "
+                  "(not an optimizer of its own, and not by hand).")
+    expect.fail(tr("{what}: {difference}", what=what, difference=found[0]), mistake=mistake, hint=hint,
+                safe_message=tr("{what}: {difference}", what=what, difference=found[1]))
 
 
 @check(points=1)
