@@ -70,8 +70,10 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print only the JSON report.")
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Seed for randomised checks.")
 @click.option("-v", "--verbose", is_flag=True, help="List passed checks too.")
+@click.option("--plot", is_flag=True, help="Draw your training run beside the reference's (terminal and PNG).")
 @lang_option
-def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: int, verbose: bool) -> None:
+def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: int, verbose: bool,
+        plot: bool = False) -> None:
     """Grade EXERCISE(s) (ex02_cost, ex02, 2 or cost); all of them by default."""
     selected = _select(exercise)
     folder = learner_folder(directory)  # the folder, or the exercises/ of a repository given as --dir
@@ -89,6 +91,10 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
         oracle, hidden_included = default_oracle()
         report = run_checks(selected, folder, zygote=zygote, seed=seed, oracle=oracle,
                             hidden_included=hidden_included)
+        if plot:
+            from grader.learner import plot as curves
+
+            runs = curves.collect(selected, folder, zygote, oracle)  # learner's run in a worker, reference via the oracle
     except SandboxUnavailable as exc:
         click.echo(f"grade: {i18n.localize(exc.args[0] if exc.args else str(exc))}", err=True)
         sys.exit(1)
@@ -105,6 +111,11 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
         for line in filter(None, [firstday.folder_note(directory, folder)]):
             click.echo(line)  # which folder was graded, when it is not the kit's exercises/
         click.echo(render_report(report, colour=sys.stdout.isatty(), verbose=verbose, lang=i18n.language()))
+    if plot:
+        echo = lambda line: click.echo(line, err=as_json)  # noqa: E731 - --json keeps stdout to the report
+        for line in curves.not_training(selected):
+            echo(line)
+        curves.show(runs, folder, echo, colour=sys.stdout.isatty(), terminal=not as_json)
     sys.exit(0 if report.passed else 1)
 
 
