@@ -10,6 +10,7 @@ import torch
 
 from grader import expect
 from grader.checking import check
+from grader.i18n import tr
 from grader.probes.linear_training import frozen_loop_mistake
 from grader.sandbox.codec import ModuleSummary, meta
 
@@ -59,19 +60,23 @@ def _train(learner, what, args, kwargs=None, dtype=torch.float32, pending=None):
         expect.shape(value, (1,), f"the {name} returned by {what}")
         expect.dtype(value, dtype, f"the {name} returned by {what}")
         if meta(value).requires_grad:
-            expect.fail(f"the {name} returned by {what} still requires grad", mistake="not_detached")
+            expect.fail(tr("the {name} returned by {what} still requires grad", name=name, what=what),
+                        mistake="not_detached")
     if not isinstance(costs, (list, tuple)):
-        expect.fail(f"the costs returned by {what} are {expect.describe(costs)}, not a list of floats",
-                    hint="Collect the costs in a list: costs.append(cost.item()).")
+        expect.fail(tr("the costs returned by {what} are {got}, not a list of floats", what=what,
+                       got=expect.describe(costs)),
+                    hint=tr("Collect the costs in a list: costs.append(cost.item())."))
     for cost in costs:
         if isinstance(cost, bool) or not isinstance(cost, (int, float)):
-            expect.fail(f"the costs returned by {what} hold {expect.describe(cost)}, not Python floats",
-                        hint="Append cost.item(), a plain number, once per update.")
+            expect.fail(tr("the costs returned by {what} hold {got}, not Python floats", what=what,
+                           got=expect.describe(cost)),
+                        hint=tr("Append cost.item(), a plain number, once per update."))
     if len(costs) != epochs:
-        expect.fail(f"{what} returned {len(costs)} costs; with epochs={epochs} there is one per update, {epochs}",
+        expect.fail(tr("{what} returned {count} costs; with epochs={epochs} there is one per update, {epochs}",
+                       what=what, count=len(costs), epochs=epochs),
                     mistake="one_update_too_many" if len(costs) == epochs + 1 else None,
-                    hint=None if len(costs) == epochs + 1 else "Record exactly one cost per update, before the update.",
-                    safe_message=f"{what} did not return one cost per update")
+                    hint=None if len(costs) == epochs + 1 else tr("Record exactly one cost per update, before the update."),
+                    safe_message=tr("{what} did not return one cost per update", what=what))
     return result, (W, b, list(costs))
 
 
@@ -89,15 +94,18 @@ def _same_train(learner, oracle, what, args, kwargs=None, dtype=torch.float32, v
     difference = None
     for i, (g, e) in enumerate(zip(got[2], expected[2])):
         if not expect.similar(g, e, RUN_RTOL, RUN_ATOL):
-            difference = (f"costs[{i}] is {expect.show(g)} where the reference run has {expect.show(e)}",
-                          "the costs differ from the reference run")
+            difference = (tr("{key}[{i}] is {got} where the reference run has {expected}", key="costs", i=i,
+                             got=expect.show(g), expected=expect.show(e)),
+                          tr("the costs differ from the reference run"))
             break
     if difference is None and not expect.similar(got[:2], tuple(expected[:2]), RUN_RTOL, RUN_ATOL):
-        difference = (f"it ends at {_show_run(got)} where the reference run ends at {_show_run(expected)}",
-                      "the final W and b differ from the reference run")
+        difference = (tr("it ends at {got} where the reference run ends at {expected}", got=_show_run(got),
+                         expected=_show_run(expected)),
+                      tr("the final W and b differ from the reference run"))
     if difference is not None:
         mistake = _mistake(learner, "train", args, kwargs, got, variants, tuple, lambda run: tuple(run[:2]))
-        expect.fail(f"{what}: {difference[0]}", mistake=mistake, safe_message=f"{what}: {difference[1]}")
+        expect.fail(tr("{what}: {difference}", what=what, difference=difference[0]), mistake=mistake,
+                    safe_message=tr("{what}: {difference}", what=what, difference=difference[1]))
     return got, expected
 
 
@@ -120,8 +128,9 @@ def test_train_reproduces_classic_figure(learner, oracle):
     got, _ = _same_train(learner, oracle, "train(x, y) with the default lr and epochs", (X, Y), variants=False)
     W, b = got[0].item(), got[1].item()
     if f"{W:.3f}" != "2.999" or f"{b:.3f}" != "1.002":
-        expect.fail(f"train(x, y) ends at W = {W:.4f}, b = {b:.4f}; the classic run prints W: 2.999, b: 1.002",
-                    hint="Check the defaults: lr=0.01 and epochs=2000.")
+        expect.fail(tr("train(x, y) ends at W = {W:.4f}, b = {b:.4f}; the classic run prints W: 2.999, b: 1.002",
+                       W=W, b=b),
+                    hint=tr("Check the defaults: lr=0.01 and epochs=2000."))
 
 
 @check(points=1, depends=["train_returns_parameters_and_costs"])
@@ -150,15 +159,17 @@ def _train_model(learner, what, args, kwargs=None, features=1):
     result = learner.call("train_model", *args, **(kwargs or {}))
     model = result.value
     if not isinstance(model, ModuleSummary):
-        expect.fail(f"{what} returned {expect.describe(model)}, not a model",
-                    hint="Return the trained nn.Linear itself.")
+        expect.fail(tr("{what} returned {got}, not a model", what=what, got=expect.describe(model)),
+                    hint=tr("Return the trained nn.Linear itself."))
     if model.type_name != "Linear":
-        expect.fail(f"{what} returned a {model.type_name} module; expected the nn.Linear itself",
-                    hint="Build nn.Linear(x.shape[1], 1) and return it (not wrapped in another module).")
+        expect.fail(tr("{what} returned a {type_name} module; expected the nn.Linear itself", what=what,
+                       type_name=model.type_name),
+                    hint=tr("Build nn.Linear(x.shape[1], 1) and return it (not wrapped in another module)."))
     params = _params(model)
     for name, shape in (("weight", (1, features)), ("bias", (1,))):
         if not isinstance(params[name], torch.Tensor):
-            expect.fail(f"the Linear returned by {what} has no {name}", hint="Keep bias=True (the default).")
+            expect.fail(tr("the Linear returned by {what} has no {name}", what=what, name=name),
+                        hint=tr("Keep bias=True (the default)."))
         expect.shape(params[name], shape, f"the {name} of the Linear returned by {what}")
     return params
 
@@ -170,13 +181,15 @@ def _same_model(learner, oracle, what, args, kwargs=None, features=1, initial=Fa
     variants = {name: _params(value) for name, value in oracle.variants("train_model", *args, **kwargs).items()}
     if expect.similar(got, expected, RUN_RTOL, RUN_ATOL):
         return
-    shown = (f"weight = {expect.show(got['weight'])}, bias = {expect.show(got['bias'])} where the reference "
-             f"has weight = {expect.show(expected['weight'])}, bias = {expect.show(expected['bias'])}")
+    shown = tr("weight = {weight}, bias = {bias} where the reference has weight = {expected_weight}, "
+               "bias = {expected_bias}", weight=expect.show(got["weight"]), bias=expect.show(got["bias"]),
+               expected_weight=expect.show(expected["weight"]), expected_bias=expect.show(expected["bias"]))
     if initial:
         mistake = expect.matching_mistake(got, variants, RUN_RTOL, RUN_ATOL) or "seed_not_set"
     else:
         mistake = _mistake(learner, "train_model", args, kwargs, got, variants, lambda params: params)
-    expect.fail(f"{what}: {shown}", mistake=mistake, safe_message=f"{what}: the weights differ from the reference")
+    expect.fail(tr("{what}: {difference}", what=what, difference=shown), mistake=mistake,
+                safe_message=tr("{what}: the weights differ from the reference", what=what))
 
 
 @check(points=1)

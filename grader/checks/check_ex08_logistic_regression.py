@@ -13,6 +13,8 @@ import torch.nn.functional as F
 
 from grader import expect, metadata
 from grader.checking import check
+from grader.i18n import tr
+from grader.i18n.sources import N_
 from grader.sandbox.codec import ModuleSummary
 
 EXERCISE = "ex08_logistic_regression"
@@ -68,7 +70,7 @@ def _bce(learner, p, y):
 def _connected_gradient(learner, function, args, mistake_if_float=None):
     got = learner.probe("gradients", function, args, [0], function=function).value
     if not got["connected"]:
-        expect.fail(f"{function}() is not connected to autograd, so no gradient reaches its input",
+        expect.fail(tr("{function}() is not connected to autograd, so no gradient reaches its input", function=function),
                     mistake=mistake_if_float if not isinstance(got["value"], torch.Tensor) else "detached_forward")
     return got["grads"][0]
 
@@ -90,11 +92,12 @@ def _predict(learner, x, weight, bias, **threshold):
     what = "predict(model, x)"
     value = expect.tensor(result.value, what)
     if tuple(value.shape) != (x.shape[0], 1):
-        expect.fail(f"{what} has shape {tuple(value.shape)}, expected {(x.shape[0], 1)} (one row per sample)",
-                    hint="Keep the model's output shape (n, 1): compare the probabilities with the threshold, don't squeeze.")
+        expect.fail(tr("{what} has shape {got}, expected {expected} (one row per sample)", what=what,
+                       got=tuple(value.shape), expected=(x.shape[0], 1)),
+                    hint=tr("Keep the model's output shape (n, 1): compare the probabilities with the threshold, don't squeeze."))
     if value.dtype != torch.float32:
-        expect.fail(f"{what} has dtype {value.dtype}, expected torch.float32 (0.0 / 1.0)",
-                    hint="A comparison gives a bool tensor: turn it into 0.0 / 1.0 with .float() (or .to(p.dtype)).")
+        expect.fail(tr("{what} has dtype {got}, expected torch.float32 (0.0 / 1.0)", what=what, got=value.dtype),
+                    hint=tr("A comparison gives a bool tensor: turn it into 0.0 / 1.0 with .float() (or .to(p.dtype))."))
     expect.no_grad_tensor(value, what)
     return result, value
 
@@ -200,17 +203,19 @@ def test_build_model_layers(learner):
         model = learner.call("build_model", in_features).value
         what = f"build_model({in_features})"
         if not isinstance(model, ModuleSummary) or model.type_name != "Sequential":
-            expect.fail(f"{what} returned {expect.describe(model)}, not an nn.Sequential",
-                        hint="Return nn.Sequential(nn.Linear(in_features, 1), nn.Sigmoid()).")
+            expect.fail(tr("{what} returned {got}, not an nn.Sequential", what=what, got=expect.describe(model)),
+                        hint=tr("Return nn.Sequential(nn.Linear(in_features, 1), nn.Sigmoid())."))
         layers = model.layer_types()
         if layers != ["Linear", "Sigmoid"]:
-            expect.fail(f"{what} has the layers {layers}; expected ['Linear', 'Sigmoid'] in that order",
-                        hint="The linear layer computes z = xW + b, then nn.Sigmoid() turns z into a probability: "
-                             "exactly these two layers, in this order.")
+            expect.fail(tr("{what} has the layers {layers}; expected ['Linear', 'Sigmoid'] in that order", what=what,
+                           layers=layers),
+                        hint=tr("The linear layer computes z = xW + b, then nn.Sigmoid() turns z into a probability: "
+                                "exactly these two layers, in this order."))
         shapes = [tuple(p.shape) for p in model.parameters.values()]
         if shapes != [(1, in_features), (1,)]:
-            expect.fail(f"{what} has parameters of shapes {shapes}; expected [(1, {in_features}), (1,)]",
-                        hint="nn.Linear(in_features, 1): in_features inputs, one output (the logit).")
+            expect.fail(tr("{what} has parameters of shapes {shapes}; expected [(1, {in_features}), (1,)]", what=what,
+                           shapes=shapes, in_features=in_features),
+                        hint=tr("nn.Linear(in_features, 1): in_features inputs, one output (the logit)."))
 
 
 @check(points=1, depends=["build_model_layers"])
@@ -223,10 +228,10 @@ def test_build_model_seeded(learner, oracle):
             shown = f"weight {float(got[0]):.4f}, bias {float(got[1]):.4f}"
         else:
             shown = "parameters " + ", ".join(expect.show(p) for p in got) if isinstance(got, list) else expect.describe(got)
-        expect.fail(f"after torch.manual_seed(10), build_model(1) starts at {shown}; expected weight "
-                    f"{F4_INITIAL['weight']}, bias {F4_INITIAL['bias']}",
-                    hint="Create nn.Linear first and draw nothing else from the random generator in build_model "
-                         "(no torch.manual_seed inside it: the caller seeds).")
+        expect.fail(tr("after torch.manual_seed(10), build_model(1) starts at {shown}; expected weight "
+                       "{weight}, bias {bias}", shown=shown, weight=F4_INITIAL["weight"], bias=F4_INITIAL["bias"]),
+                    hint=tr("Create nn.Linear first and draw nothing else from the random generator in build_model "
+                            "(no torch.manual_seed inside it: the caller seeds)."))
 
 
 # train ---------------------------------------------------------------------------------------
@@ -304,14 +309,17 @@ def test_classic_figures(learner):
     weight, bias = (float(p.reshape(-1)[0]) for p in got["parameters"])
     probabilities = [float(v) for v in got["probabilities"].reshape(-1)]
     classes = expect.tensor(got["classes"], "predict(model, [[2.5], [15.5]])").reshape(-1).tolist()
-    run = "after torch.manual_seed(10), build_model(1) and train(model, hours, passed, lr=0.01, epochs=1001)"
-    for name, value, figure in (("the weight", weight, F4_TRAINED["weight"]), ("the bias", bias, F4_TRAINED["bias"]),
-                                ("the probability for 2.5 hours", probabilities[0], F4_PROBABILITIES[0]),
-                                ("the probability for 15.5 hours", probabilities[1], F4_PROBABILITIES[1])):
+    run = N_("after torch.manual_seed(10), build_model(1) and train(model, hours, passed, lr=0.01, epochs=1001)")
+    for name, value, figure in ((N_("the weight"), weight, F4_TRAINED["weight"]),
+                                (N_("the bias"), bias, F4_TRAINED["bias"]),
+                                (N_("the probability for 2.5 hours"), probabilities[0], F4_PROBABILITIES[0]),
+                                (N_("the probability for 15.5 hours"), probabilities[1], F4_PROBABILITIES[1])):
         if abs(value - figure) > 1e-4:
-            expect.fail(f"{run}, {name} is {value:.4f}; the classic figure is {figure:.4f}")
+            expect.fail(tr("{run}, {name} is {value:.4f}; the classic figure is {figure:.4f}", run=run, name=name,
+                           value=value, figure=figure))
     if tuple(classes) != F4_CLASSES:
-        expect.fail(f"{run}, predict gives classes {classes} for 2.5 and 15.5 hours; expected [0.0, 1.0]")
+        expect.fail(tr("{run}, predict gives classes {classes} for 2.5 and 15.5 hours; expected [0.0, 1.0]", run=run,
+                       classes=classes))
 
 
 # conventions ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 from grader import expect, metadata
 from grader.checking import check
+from grader.i18n import tr
 from grader.sandbox.codec import ForeignObject, ModuleSummary
 
 EXERCISE = "ex09_softmax_classifier"
@@ -89,12 +90,13 @@ def _predict(learner, x, weight, bias):
     n, k = x.shape[0], weight.shape[0]
     if tuple(value.shape) != (n,):
         wrong_dim = tuple(value.shape) in {(), (k,), (1, k), (k, 1)} and n != k
-        expect.fail(f"{what} has shape {tuple(value.shape)}, expected ({n},): one class index per sample",
+        expect.fail(tr("{what} has shape {got}, expected ({n},): one class index per sample", what=what,
+                       got=tuple(value.shape), n=n),
                     mistake="argmax_wrong_dim" if wrong_dim else None,
-                    hint=None if wrong_dim else "Return one class index per row: model(x).argmax(dim=1) has shape (n,).")
+                    hint=None if wrong_dim else tr("Return one class index per row: model(x).argmax(dim=1) has shape (n,)."))
     if value.dtype != torch.int64:
-        expect.fail(f"{what} has dtype {value.dtype}, expected torch.int64 class indices",
-                    hint="argmax returns int64 indices: return them as they are (not the probabilities, not floats).")
+        expect.fail(tr("{what} has dtype {got}, expected torch.int64 class indices", what=what, got=value.dtype),
+                    hint=tr("argmax returns int64 indices: return them as they are (not the probabilities, not floats)."))
     return result, value
 
 
@@ -142,7 +144,8 @@ def test_softmax_gradient(learner, rng):
         weights = torch.randn(*shape, generator=rng)
         got = learner.probe("ex09_softmax_gradient", z, dim, weights, function="softmax").value
         if not got["connected"]:
-            expect.fail("softmax(z, dim) is not connected to autograd, so no gradient reaches z", mistake="detached_forward")
+            expect.fail(tr("softmax(z, dim) is not connected to autograd, so no gradient reaches z"),
+                        mistake="detached_forward")
         q = z.clone().requires_grad_(True)
         (torch.softmax(q, dim) * weights).sum().backward()
         expect.close(got["grad"], q.grad, "the gradient of softmax(z, dim)")
@@ -183,7 +186,7 @@ def test_cross_entropy_gradient(learner, rng):
     targets = torch.randint(0, 4, (7,), generator=rng)
     got = learner.probe("gradients", "cross_entropy", [logits, targets], [0], function="cross_entropy").value
     if not got["connected"]:
-        expect.fail("cross_entropy() is not connected to autograd, so no gradient reaches the logits",
+        expect.fail(tr("cross_entropy() is not connected to autograd, so no gradient reaches the logits"),
                     mistake="python_float" if not isinstance(got["value"], torch.Tensor) else "detached_forward")
     q = logits.clone().requires_grad_(True)
     F.cross_entropy(q, targets).backward()
@@ -214,18 +217,19 @@ def test_build_model_layers(learner):
         model = learner.call("build_model", in_features, classes).value
         what = f"build_model({in_features}, {classes})"
         if not isinstance(model, ModuleSummary) or model.type_name != "Sequential":
-            expect.fail(f"{what} returned {expect.describe(model)}, not an nn.Sequential",
-                        hint="Return nn.Sequential(nn.Linear(in_features, num_classes)).")
+            expect.fail(tr("{what} returned {got}, not an nn.Sequential", what=what, got=expect.describe(model)),
+                        hint=tr("Return nn.Sequential(nn.Linear(in_features, num_classes))."))
         layers = model.layer_types()
         if layers != ["Linear"]:
             softmax = any("Softmax" in layer for layer in layers)
-            expect.fail(f"{what} has the layers {layers}; expected exactly one: ['Linear']",
+            expect.fail(tr("{what} has the layers {layers}; expected exactly one: ['Linear']", what=what, layers=layers),
                         mistake="softmax_before_cross_entropy" if softmax else None,
-                        hint=None if softmax else "One nn.Linear(in_features, num_classes) that outputs the logits.")
+                        hint=None if softmax else tr("One nn.Linear(in_features, num_classes) that outputs the logits."))
         shapes = [tuple(p.shape) for p in model.parameters.values()]
         if shapes != [(classes, in_features), (classes,)]:
-            expect.fail(f"{what} has parameters of shapes {shapes}; expected [({classes}, {in_features}), ({classes},)]",
-                        hint="nn.Linear(in_features, num_classes): one logit per class.")
+            expect.fail(tr("{what} has parameters of shapes {shapes}; expected [({classes}, {in_features}), ({classes},)]",
+                           what=what, shapes=shapes, classes=classes, in_features=in_features),
+                        hint=tr("nn.Linear(in_features, num_classes): one logit per class."))
 
 
 @check(points=1)
@@ -263,7 +267,7 @@ def test_predict_proba(learner, oracle):
     variants = oracle.probe_variants("ex09_model_output", "predict_proba", X_TRAIN, *START)
     sums = value.sum(dim=1)
     if not torch.allclose(sums, torch.ones_like(sums), atol=1e-5):
-        expect.fail(f"the rows of predict_proba(model, x) sum to {expect.show(sums)}, not to 1",
+        expect.fail(tr("the rows of predict_proba(model, x) sum to {sums}, not to 1", sums=expect.show(sums)),
                     mistake=expect.matching_mistake(value, variants) or "softmax_wrong_dim")
     expect.close(value, oracle.probe("ex09_model_output", "predict_proba", X_TRAIN, *START), "predict_proba(model, x)",
                  variants=variants)
@@ -287,16 +291,17 @@ def test_accuracy(learner, oracle):
         value = learner.call("accuracy", predictions, targets).value
         what = "accuracy(predictions, targets)"
         if isinstance(value, torch.Tensor):
-            expect.fail(f"{what} returned a tensor; expected a Python float",
-                        hint="Turn the 0-dim result into a Python number with .item().")
+            expect.fail(tr("{what} returned a tensor; expected a Python float", what=what),
+                        hint=tr("Turn the 0-dim result into a Python number with .item()."))
         number = value.number if isinstance(value, ForeignObject) else value
         if isinstance(number, bool) or not isinstance(number, (int, float)):
-            expect.fail(f"{what} returned {expect.describe(value)}; expected a Python float", hint="Return a float.")
+            expect.fail(tr("{what} returned {got}; expected a Python float", what=what, got=expect.describe(value)),
+                        hint=tr("Return a float."))
         expect.close(float(number), oracle.expected("accuracy", predictions, targets), what,
                      variants=oracle.variants("accuracy", predictions, targets))
         if not isinstance(number, float):
-            expect.fail(f"{what} returned the int {number}; expected a float",
-                        hint="Divide with / (true division) and return a float.")
+            expect.fail(tr("{what} returned the int {number}; expected a float", what=what, number=number),
+                        hint=tr("Divide with / (true division) and return a float."))
 
 
 @check(points=1, visibility="hidden", depends=["build_model_layers", "train_follows_reference", "predict"],
@@ -308,10 +313,11 @@ def test_classic_prediction(learner, rng):
     for seed, predicted in zip(seeds, got):
         predicted = expect.tensor(predicted, "predict(model, [[1, 2, 5, 6]])")
         if predicted.reshape(-1).tolist() != [1]:
-            expect.fail(f"after torch.manual_seed({seed}), build_model(4, 3) and train(model, x_train, y_train, lr=0.1, "
-                        f"epochs=1000), predict gives {predicted.reshape(-1).tolist()} for [[1, 2, 5, 6]]; expected [1]",
-                        safe_message="after a seeded build_model(4, 3) and 1000 updates at lr 0.1, predict does not give "
-                                     "class 1 for [[1, 2, 5, 6]]")
+            expect.fail(tr("after torch.manual_seed({seed}), build_model(4, 3) and train(model, x_train, y_train, lr=0.1, "
+                           "epochs=1000), predict gives {predicted} for [[1, 2, 5, 6]]; expected [1]", seed=seed,
+                           predicted=predicted.reshape(-1).tolist()),
+                        safe_message=tr("after a seeded build_model(4, 3) and 1000 updates at lr 0.1, predict does not give "
+                                        "class 1 for [[1, 2, 5, 6]]"))
 
 
 # conventions ---------------------------------------------------------------------------------
