@@ -17,7 +17,7 @@ import pytest
 
 from grader import kit
 
-from tests.test_learner_firstday import _alive, _descendants
+from test_learner_firstday import _alive, _descendants
 
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 
