@@ -16,6 +16,7 @@ from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
 from grader import expect
 from grader.checking import check
+from grader.i18n import tr
 from grader.probes import PROBES
 from grader.probes.batches_and_optimizers import id_rows
 
@@ -63,13 +64,13 @@ def _loader_batches(learner, *args, **kwargs):
     result = learner.probe("ex10_loader_batches", *args, function="make_loader", **kwargs)
     got = result.value
     if not got["is_dataloader"]:
-        expect.fail(f"make_loader returned a {got['type']}, not a torch.utils.data.DataLoader",
-                    hint="Return DataLoader(TensorDataset(x, y), batch_size=batch_size, ...) itself.")
+        expect.fail(tr("make_loader returned a {type}, not a torch.utils.data.DataLoader", type=got["type"]),
+                    hint=tr("Return DataLoader(TensorDataset(x, y), batch_size=batch_size, ...) itself."))
     for batches in got["epochs"]:
         for batch in batches:
             if not isinstance(batch, (list, tuple)) or len(batch) != 2:
-                expect.fail("a batch of the loader is not an (xb, yb) pair",
-                            hint="Build the loader over TensorDataset(x, y) so every batch is a pair (xb, yb).")
+                expect.fail(tr("a batch of the loader is not an (xb, yb) pair"),
+                            hint=tr("Build the loader over TensorDataset(x, y) so every batch is a pair (xb, yb)."))
     return result, got
 
 
@@ -88,8 +89,9 @@ def test_make_loader_batches_in_order(learner, oracle):
     sizes = _sizes(got["epochs"][0])
     if sizes != _sizes(expected["epochs"][0]):
         mistake = "dropped_last_batch" if sizes == [3, 3, 3] else None
-        expect.fail(f"10 rows in batches of 3 gave batches of sizes {sizes}; expected [3, 3, 3, 1]", mistake=mistake,
-                    hint=None if mistake else "DataLoader(dataset, batch_size=batch_size) cuts the rows into batches of batch_size.")
+        expect.fail(tr("10 rows in batches of 3 gave batches of sizes {sizes}; expected [3, 3, 3, 1]", sizes=sizes),
+                    mistake=mistake,
+                    hint=None if mistake else tr("DataLoader(dataset, batch_size=batch_size) cuts the rows into batches of batch_size."))
     if not expect.similar(got["epochs"], expected["epochs"], 0, 0):
         expect.close({"epochs": got["epochs"]}, {"epochs": expected["epochs"]}, "the batches of make_loader(x, y, 3)",
                      variants=variants, rtol=0, atol=0)
@@ -102,8 +104,8 @@ def test_make_loader_keeps_dtype(learner):
     for batch in got["epochs"][0]:
         for tensor in batch:
             if not isinstance(tensor, torch.Tensor) or tensor.dtype != torch.float64:
-                expect.fail("a batch of float64 data is not float64 any more",
-                            hint="Keep x and y as they are: TensorDataset(x, y) keeps their dtype.")
+                expect.fail(tr("a batch of float64 data is not float64 any more"),
+                            hint=tr("Keep x and y as they are: TensorDataset(x, y) keeps their dtype."))
 
 
 @check(points=1, visibility="hidden", depends=["make_loader_batches_in_order"],
@@ -120,8 +122,8 @@ def test_make_loader_float64_any_size(learner, oracle, rng):
         for batch in got["epochs"][0]:
             for tensor in batch:
                 if not isinstance(tensor, torch.Tensor) or tensor.dtype != torch.float64:
-                    expect.fail("a batch of float64 data is not float64 any more",
-                                hint="Keep x and y as they are: TensorDataset(x, y) keeps their dtype.")
+                    expect.fail(tr("a batch of float64 data is not float64 any more"),
+                                hint=tr("Keep x and y as they are: TensorDataset(x, y) keeps their dtype."))
         if expect.similar(got["epochs"], expected["epochs"], 0, 0):
             continue
         variants = _only(oracle.probe_variants("ex10_loader_batches", x, y, batch_size, shuffle=False), "epochs")
@@ -149,26 +151,26 @@ def _check_shuffled(learner, oracle, n, batch_size, seeds, hidden):
         for one_pass in passes:
             for batch in one_pass:
                 if not isinstance(batch, (list, tuple)) or len(batch) != 2:
-                    expect.fail("a batch of the shuffling loader is not an (xb, yb) pair",
-                                hint="Build the loader over TensorDataset(x, y) so every batch is a pair (xb, yb).")
+                    expect.fail(tr("a batch of the shuffling loader is not an (xb, yb) pair"),
+                                hint=tr("Build the loader over TensorDataset(x, y) so every batch is a pair (xb, yb)."))
                 xb, yb = batch
                 if xb.dim() != 2 or yb.dim() != 1 or len(xb) != len(yb) or not torch.equal(yb.long(), 100 + xb[:, 0].long()):
-                    expect.fail("with shuffle=True, some xb rows came with the yb of another row",
-                                hint="Shuffle the pairs, not x and y separately: TensorDataset(x, y) keeps row i of x with row i of y.")
+                    expect.fail(tr("with shuffle=True, some xb rows came with the yb of another row"),
+                                hint=tr("Shuffle the pairs, not x and y separately: TensorDataset(x, y) keeps row i of x with row i of y."))
             if sorted(_sizes(one_pass)) != sorted(_sizes(runs[0][0])) or max(_sizes(one_pass), default=0) > batch_size:
-                expect.fail("with shuffle=True the batches do not have size batch_size (the last one shorter)")
+                expect.fail(tr("with shuffle=True the batches do not have size batch_size (the last one shorter)"))
     orders = _orders(runs)
     for passes in orders:
         for order in passes:
             if sorted(order) != list(range(n)):
-                expect.fail("with shuffle=True a pass over the loader did not yield every row exactly once",
-                            hint="Let DataLoader shuffle: DataLoader(dataset, batch_size=..., shuffle=True, generator=...).")
+                expect.fail(tr("with shuffle=True a pass over the loader did not yield every row exactly once"),
+                            hint=tr("Let DataLoader shuffle: DataLoader(dataset, batch_size=..., shuffle=True, generator=...)."))
     if orders[0][0] == list(range(n)):
-        expect.fail("with shuffle=True the rows still come in their original order", mistake="shuffle_ignored")
+        expect.fail(tr("with shuffle=True the rows still come in their original order"), mistake="shuffle_ignored")
     if orders[0] != orders[1]:
-        expect.fail("two loaders made with the same seed gave different orders", mistake="unseeded_shuffle")
+        expect.fail(tr("two loaders made with the same seed gave different orders"), mistake="unseeded_shuffle")
     if orders[0] == orders[2]:
-        expect.fail("loaders made with different seeds gave the same order", mistake="loader_seed_ignored")
+        expect.fail(tr("loaders made with different seeds gave the same order"), mistake="loader_seed_ignored")
     alternative = _orders(PROBES["ex10_shuffle_orders"](SimpleNamespace(make_loader=_sampler_loader), n, batch_size, seeds)["runs"])
     if orders in (expected, alternative):
         return
@@ -176,9 +178,11 @@ def _check_shuffled(learner, oracle, n, batch_size, seeds, hidden):
         variants = oracle.probe_variants("ex10_shuffle_orders", n, batch_size, seeds)
     variants = {name: _orders(value["runs"]) for name, value in variants.items()}
     mistake = expect.matching_mistake(orders, variants, 0, 0)
-    shown = "" if hidden else f" (first pass with seed {seeds[0]}: rows {orders[0][0]}, expected {expected[0][0]})"
-    expect.fail(f"the shuffled order is not the one a torch.Generator seeded with seed gives{shown}", mistake=mistake,
-                hint=None if mistake else "Pass shuffle=True and generator=torch.Generator().manual_seed(seed) to the DataLoader.")
+    shown = "" if hidden else tr(" (first pass with seed {seed}: rows {rows}, expected {expected})", seed=seeds[0],
+                                 rows=orders[0][0], expected=expected[0][0])
+    expect.fail(tr("the shuffled order is not the one a torch.Generator seeded with seed gives{shown}", shown=shown),
+                mistake=mistake,
+                hint=None if mistake else tr("Pass shuffle=True and generator=torch.Generator().manual_seed(seed) to the DataLoader."))
 
 
 @check(points=1, depends=["make_loader_batches_in_order"])
@@ -217,12 +221,12 @@ def _check_updates(learner, oracle, rows, hidden):
         if not expect.similar(value, want, 0, 0):
             mistake = _updates_mistake(i, got, variants or oracle.probe_variants("ex10_updates_table", rows))
             shown = expect.show(value) if isinstance(value, float) else repr(value) if isinstance(value, int) else expect.describe(value)
-            expect.fail(f"{what} returned {shown}, expected {want}", mistake=mistake,
-                        safe_message=f"{what} returned a wrong number of updates")
+            expect.fail(tr("{what} returned {got}, expected {expected}", what=what, got=shown, expected=want),
+                        mistake=mistake, safe_message=tr("{what} returned a wrong number of updates", what=what))
         if isinstance(value, bool) or not isinstance(value, int):
-            expect.fail(f"{what} returned {expect.describe(value)}; expected an int",
-                        safe_message=f"updates_per_epoch returned a {type(value).__name__}; expected an int",
-                        hint="Return a Python int: use integer arithmetic (// and a ceiling trick like -(-n // b)), or int(...).")
+            expect.fail(tr("{what} returned {got}; expected an int", what=what, got=expect.describe(value)),
+                        safe_message=tr("updates_per_epoch returned a {type}; expected an int", type=type(value).__name__),
+                        hint=tr("Return a Python int: use integer arithmetic (// and a ceiling trick like -(-n // b)), or int(...)."))
 
 
 @check(points=1)
@@ -255,16 +259,17 @@ def _train_run(learner, config):
 def _require_losses(got, epochs):
     losses = got["losses"]
     if not isinstance(losses, (list, tuple)):
-        expect.fail(f"train returned {expect.describe(losses)}; expected a list with one loss per epoch",
-                    hint="Append one number per epoch to a list and return the list.")
+        expect.fail(tr("train returned {got}; expected a list with one loss per epoch", got=expect.describe(losses)),
+                    hint=tr("Append one number per epoch to a list and return the list."))
     if len(losses) != epochs:
         mistake = "one_epoch_too_many" if len(losses) == epochs + 1 else None
-        expect.fail(f"train ran with epochs={epochs} returned {len(losses)} losses; expected {epochs}, one per epoch",
-                    mistake=mistake, hint=None if mistake else "Loop `for epoch in range(epochs):` and append one loss per epoch.")
+        expect.fail(tr("train ran with epochs={epochs} returned {count} losses; expected {epochs}, one per epoch",
+                       epochs=epochs, count=len(losses)),
+                    mistake=mistake, hint=None if mistake else tr("Loop `for epoch in range(epochs):` and append one loss per epoch."))
     for value in losses:
         if isinstance(value, bool) or not isinstance(value, (float, int)):
-            expect.fail(f"an entry of train's losses is {expect.describe(value)}, not a Python float",
-                        hint="Record loss.item() (a float), not the loss tensor itself.")
+            expect.fail(tr("an entry of train's losses is {got}, not a Python float", got=expect.describe(value)),
+                        hint=tr("Record loss.item() (a float), not the loss tensor itself."))
     return [float(v) for v in losses]
 
 
@@ -313,10 +318,11 @@ def test_train_one_step_per_batch(learner, oracle):
         return
     epochs = SHORT_LAST["epochs"]
     if steps == 0:
-        expect.fail("train never called step() on the optimizer it was given", mistake="optimizer_ignored")
+        expect.fail(tr("train never called step() on the optimizer it was given"), mistake="optimizer_ignored")
     mistake = {epochs: "step_once_per_epoch", expected + expected // epochs: "one_epoch_too_many"}.get(steps)
-    expect.fail(f"train made {steps} optimizer steps over {epochs} epochs of 4 batches; expected {expected}",
-                mistake=mistake, hint=None if mistake else "Call optimizer.step() once inside `for xb, yb in loader:`.")
+    expect.fail(tr("train made {steps} optimizer steps over {epochs} epochs of 4 batches; expected {expected}",
+                   steps=steps, epochs=epochs, expected=expected),
+                mistake=mistake, hint=None if mistake else tr("Call optimizer.step() once inside `for xb, yb in loader:`."))
 
 
 @check(points=2, depends=["train_one_step_per_batch"])
@@ -330,12 +336,13 @@ def test_train_clears_gradients_every_batch(learner, oracle):
     mistake = _name_mistake(mine, variants, got["events"])
     first = next((i for i, (g, e) in enumerate(zip(got["steps"], expected["steps"])) if not expect.similar(g, e, RTOL, ATOL)), None)
     if first is None:
-        message = "train's final parameters differ from the reference run, although every step saw the right gradients"
+        message = tr("train's final parameters differ from the reference run, although every step saw the right gradients")
     else:
-        message = (f"at update {first + 1} (batch {first % 4 + 1} of epoch {first // 4 + 1}) optimizer.step() saw "
-                   "gradients that are not that batch's own (they differ from the reference run's)")
+        message = tr("at update {update} (batch {batch} of epoch {epoch}) optimizer.step() saw gradients that are not "
+                     "that batch's own (they differ from the reference run's)", update=first + 1, batch=first % 4 + 1,
+                     epoch=first // 4 + 1)
     expect.fail(message, mistake=mistake,
-                hint=None if mistake else "For every batch: zero_grad, forward, loss, backward, step.")
+                hint=None if mistake else tr("For every batch: zero_grad, forward, loss, backward, step."))
 
 
 @check(points=2, depends=["train_clears_gradients_every_batch"])
@@ -355,14 +362,14 @@ def _check_full_run(learner, oracle, config):
     got = _train_run(learner, config)
     losses = _require_losses(got, config["epochs"])
     if not got["steps"]:
-        expect.fail("train never called step() on the optimizer it was given", mistake="optimizer_ignored")
+        expect.fail(tr("train never called step() on the optimizer it was given"), mistake="optimizer_ignored")
     expected = oracle.probe("ex10_train_run", config)
     mine = {"losses": losses, "params": got["params"]}
     if expect.similar(mine, {k: expected[k] for k in mine}, RTOL, ATOL):
         return
     mistake = _name_mistake(mine, oracle.probe_variants("ex10_train_run", config), got["events"])
-    expect.fail("train's losses or final parameters differ from the reference run", mistake=mistake,
-                hint=None if mistake else "Use the loader, optimizer and loss_fn you are given, exactly as they are.")
+    expect.fail(tr("train's losses or final parameters differ from the reference run"), mistake=mistake,
+                hint=None if mistake else tr("Use the loader, optimizer and loss_fn you are given, exactly as they are."))
 
 
 @check(points=1, depends=["train_one_loss_per_epoch"])
@@ -377,9 +384,9 @@ def test_train_uses_given_loss_fn(learner, oracle):
     if expect.similar(mine, {k: expected[k] for k in mine}, RTOL, ATOL):
         return
     mistake = _name_mistake(mine, variants, got["events"])
-    expect.fail("with loss_fn=nn.L1Loss() and an Adam optimizer, train's losses or final parameters differ from "
-                "the reference run", mistake=mistake,
-                hint=None if mistake else "Use the loader, optimizer and loss_fn you are given, exactly as they are.")
+    expect.fail(tr("with loss_fn=nn.L1Loss() and an Adam optimizer, train's losses or final parameters differ from "
+                   "the reference run"), mistake=mistake,
+                hint=None if mistake else tr("Use the loader, optimizer and loss_fn you are given, exactly as they are."))
 
 
 @check(points=1, visibility="hidden", depends=["train_epoch_loss_is_weighted_mean"],

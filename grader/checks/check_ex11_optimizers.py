@@ -15,6 +15,7 @@ import torch
 
 from grader import expect, metadata
 from grader.checking import check
+from grader.i18n import tr
 from grader.probes.batches_and_optimizers import quadratic_problem, torch_optim_run
 
 EXERCISE = "ex11_optimizers"
@@ -71,22 +72,24 @@ def _compare(got, expected, keys, variants, config, what, reference, hidden):
         return
     variants = {name: {k: value[k] for k in keys} for name, value in variants().items()}
     mistake = expect.matching_mistake(mine, variants, rtol, atol)
-    safe = f"{what} does not match {reference} step for step"
+    safe = tr("{what} does not match {reference} step for step", what=what, reference=reference)
     found = _first_difference(got["trajectory"], expected["trajectory"], rtol, atol)
     if found is not None:
         step, i, g, w = found
-        message = (f"after step {step + 1} of {what}, parameter {i} is {expect.show(g)} "
-                   f"where {reference} gives {expect.show(w)}")
+        message = tr("after step {step} of {what}, parameter {i} is {got} where {reference} gives {expected}",
+                     step=step + 1, what=what, i=i, got=expect.show(g), reference=reference, expected=expect.show(w))
     else:
         key = next(k for k in keys if k != "trajectory" and not expect.similar(got[k], expected[k], rtol, atol))
         if key == "step":
-            message = f"after {config['steps']} calls of {what}, state['step'] is {expect.show(got['step'])}; expected {config['steps']}"
+            message = tr("after {steps} calls of {what}, state['step'] is {got}; expected {steps}", steps=config["steps"],
+                         what=what, got=expect.show(got["step"]))
         else:
             i = next(i for i, (g, w) in enumerate(zip(got[key], expected[key])) if not expect.similar(g, w, rtol, atol))
-            message = (f"the parameters follow {reference}, but after {config['steps']} steps {key}[{i}] is "
-                       f"{expect.show(got[key][i])} where {reference} holds {expect.show(expected[key][i])}")
+            message = tr("the parameters follow {reference}, but after {steps} steps {key}[{i}] is {got} where "
+                         "{reference} holds {expected}", reference=reference, steps=config["steps"], key=key, i=i,
+                         got=expect.show(got[key][i]), expected=expect.show(expected[key][i]))
     expect.fail(message, mistake=mistake, safe_message=safe if hidden else None,
-                hint=None if mistake else "Follow the update rule of the docstring exactly, in that order, in place.")
+                hint=None if mistake else tr("Follow the update rule of the docstring exactly, in that order, in place."))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,17 +103,20 @@ def _momentum(learner, config):
 def _check_moved_in_place(got, config, what, state_keys, state_mistake):
     initial = [p.detach() for p in quadratic_problem(config)[0]]
     if got["replaced_params"] or not got["leaf"]:
-        expect.fail(f"{what} replaced the parameter tensors instead of updating them in place", mistake="not_in_place")
+        expect.fail(tr("{what} replaced the parameter tensors instead of updating them in place", what=what),
+                    mistake="not_in_place")
     if all(expect.similar(p, p0, 0, 0) for p, p0 in zip(got["trajectory"][-1], initial)):
-        expect.fail(f"after {config['steps']} calls of {what} the parameter tensors passed in have not changed",
+        expect.fail(tr("after {steps} calls of {what} the parameter tensors passed in have not changed",
+                       steps=config["steps"], what=what),
                     mistake="not_in_place")
     for key in state_keys:
         values = got[key]
         if not isinstance(values, list) or not all(isinstance(t, torch.Tensor) for t in values):
-            expect.fail(f"after {what}, {key} is not a list of tensors any more",
-                        hint=f"Update the tensors of {key} in place; keep the list as it is.")
+            expect.fail(tr("after {what}, {key} is not a list of tensors any more", what=what, key=key),
+                        hint=tr("Update the tensors of {key} in place; keep the list as it is.", key=key))
         if all(not bool(t.any()) for t in values):
-            expect.fail(f"after {config['steps']} calls of {what}, {key} still holds only zeros", mistake=state_mistake)
+            expect.fail(tr("after {steps} calls of {what}, {key} still holds only zeros", steps=config["steps"], what=what,
+                           key=key), mistake=state_mistake)
 
 
 @check(points=1)
@@ -157,8 +163,9 @@ def test_adam_step_updates_in_place_and_counts(learner):
     step = got["step"]
     if isinstance(step, bool) or not isinstance(step, int) or step != SHORT:
         mistake = "adam_step_not_counted" if step == 0 else None
-        expect.fail(f"after {SHORT} calls of adam_step, state['step'] is {expect.describe(step)}; expected the int {SHORT}",
-                    mistake=mistake, hint=None if mistake else "Add 1 to state['step'] once per call.")
+        expect.fail(tr("after {calls} calls of adam_step, state['step'] is {got}; expected the int {calls}", calls=SHORT,
+                       got=expect.describe(step)),
+                    mistake=mistake, hint=None if mistake else tr("Add 1 to state['step'] once per call."))
     _check_moved_in_place(got, config, "adam_step", ["m", "v"], "adam_state_not_kept")
 
 
@@ -222,11 +229,11 @@ def test_load_wine_shapes_and_dtypes(learner):
     expect.shape(features, (178, 13), "the features of load_wine()")
     expect.shape(labels, (178,), "the labels of load_wine()")
     if features.dtype != torch.float32:
-        expect.fail(f"the features of load_wine() have dtype {features.dtype}, expected torch.float32",
-                    hint="Build them with dtype=torch.float32 (or call .float() on a float64 array/tensor).")
+        expect.fail(tr("the features of load_wine() have dtype {got}, expected torch.float32", got=features.dtype),
+                    hint=tr("Build them with dtype=torch.float32 (or call .float() on a float64 array/tensor)."))
     if labels.dtype != torch.int64:
-        expect.fail(f"the labels of load_wine() have dtype {labels.dtype}, expected torch.int64",
-                    hint="Class indices are integers: build the labels with dtype=torch.int64 (or .long()).")
+        expect.fail(tr("the labels of load_wine() have dtype {got}, expected torch.int64", got=labels.dtype),
+                    hint=tr("Class indices are integers: build the labels with dtype=torch.int64 (or .long())."))
 
 
 @check(points=1, depends=["load_wine_shapes_and_dtypes"])
@@ -248,14 +255,15 @@ def _accuracy(learner, optimizer: str):
     value = cache[optimizer]
     what = f'train_wine("{optimizer}")'
     if isinstance(value, torch.Tensor):
-        expect.fail(f"{what} returned a tensor; expected a Python float",
-                    hint="Return the accuracy as a float, e.g. (predictions == y_test).float().mean().item().")
+        expect.fail(tr("{what} returned a tensor; expected a Python float", what=what),
+                    hint=tr("Return the accuracy as a float, e.g. (predictions == y_test).float().mean().item()."))
     if isinstance(value, bool) or not isinstance(value, (float, int)):
-        expect.fail(f"{what} returned {expect.describe(value)}; expected a float in [0, 1]")
+        expect.fail(tr("{what} returned {got}; expected a float in [0, 1]", what=what, got=expect.describe(value)))
     if not 0.0 <= value <= 1.0:
         mistake = "percentage_not_fraction" if 1.0 < value <= 100.0 else None
-        expect.fail(f"{what} returned {expect.show(float(value))}; an accuracy is a fraction in [0, 1]", mistake=mistake,
-                    hint=None if mistake else "Return the fraction of test rows predicted correctly.")
+        expect.fail(tr("{what} returned {got}; an accuracy is a fraction in [0, 1]", what=what,
+                       got=expect.show(float(value))), mistake=mistake,
+                    hint=None if mistake else tr("Return the fraction of test rows predicted correctly."))
     return float(value)
 
 
@@ -275,12 +283,12 @@ def test_train_wine_adam_beats_sgd(learner):
     """with the defaults Adam reaches at least 0.9 test accuracy on the raw wine data and beats plain SGD"""
     adam, sgd = _accuracy(learner, "adam"), _accuracy(learner, "sgd")
     if adam < 0.9:
-        expect.fail(f'train_wine("adam") reached {adam:.3f} test accuracy; Adam should reach at least 0.9',
-                    hint="Use torch.optim.Adam(model.parameters(), lr=lr) and train for exactly `epochs` full-batch updates.")
+        expect.fail(tr('train_wine("adam") reached {adam:.3f} test accuracy; Adam should reach at least 0.9', adam=adam),
+                    hint=tr("Use torch.optim.Adam(model.parameters(), lr=lr) and train for exactly `epochs` full-batch updates."))
     if adam <= sgd:
-        expect.fail(f'train_wine("sgd") reached {sgd:.3f}, as much as Adam ({adam:.3f}); with plain SGD on unscaled '
-                    "features it should do clearly worse",
-                    hint='For "sgd" use plain torch.optim.SGD(model.parameters(), lr=lr): no momentum, no feature scaling.')
+        expect.fail(tr('train_wine("sgd") reached {sgd:.3f}, as much as Adam ({adam:.3f}); with plain SGD on unscaled '
+                       "features it should do clearly worse", sgd=sgd, adam=adam),
+                    hint=tr('For "sgd" use plain torch.optim.SGD(model.parameters(), lr=lr): no momentum, no feature scaling.'))
 
 
 @check(points=1, depends=["train_wine_returns_fraction"])
@@ -289,7 +297,9 @@ def test_train_wine_matches_reference(learner, oracle):
     for optimizer in ("adam", "sgd"):
         got, expected = _accuracy(learner, optimizer), _reference_accuracy(oracle, optimizer)
         if abs(got - expected) > 1 / TEST_ROWS + 1e-6:
-            expect.fail(f'train_wine("{optimizer}") reached {got:.4f} where the reference reaches {expected:.4f}',
-                        safe_message=f'train_wine("{optimizer}") does not reach the reference accuracy',
-                        hint="Seed with torch.manual_seed(seed) right before nn.Linear(13, 3), train on the kit's split "
-                             "(split_wine) for exactly `epochs` full-batch updates with lr, and score the test part.")
+            expect.fail(tr('train_wine("{optimizer}") reached {got:.4f} where the reference reaches {expected:.4f}',
+                           optimizer=optimizer, got=got, expected=expected),
+                        safe_message=tr('train_wine("{optimizer}") does not reach the reference accuracy',
+                                        optimizer=optimizer),
+                        hint=tr("Seed with torch.manual_seed(seed) right before nn.Linear(13, 3), train on the kit's split "
+                                "(split_wine) for exactly `epochs` full-batch updates with lr, and score the test part."))
