@@ -269,3 +269,8 @@ def test_released_kit_installs_in_a_fresh_venv_and_grades(released, tmp_path):
     assert report["schema"] == "grade-report/1" and report["score"] == report["max_score"] > 0
     assert report["hidden_checks"] == "not included" and report["confinement"]
     assert all(c["visibility"] == "public" for e in report["exercises"] for c in e["checks"])
+
+    plot = [str(tmp_path / "venv" / "bin" / "grade"), "run", "ex07", "--plot"]
+    plotted = subprocess.run(plot, cwd=student, env=env, capture_output=True, text=True)
+    assert plotted.returncode == 0, plotted.stdout + plotted.stderr
+    assert "follows the reference" in plotted.stdout  # the reference run was recorded at release time
