@@ -47,6 +47,7 @@ def main() -> None:
 
     cases = {
         "floor: import torch + one SGD step": [sys.executable, "-c", FLOOR],
+        "grade run 1 --dir solutions (cold)": grade("1", "--dir", "solutions"),
         "grade run ex01-ex07 --dir solutions": grade(*LINEAR, "--dir", "solutions"),
         "grade run (all) --dir solutions": grade("--dir", "solutions"),
         "grade run ex01-ex07, ex02 loops forever": grade(*LINEAR, "--dir", str(looping)),
