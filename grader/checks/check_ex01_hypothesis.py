@@ -19,7 +19,7 @@ B2 = torch.tensor([3.0])
 def _parameters(learner):
     value = learner.call("init_parameters").value
     pair = expect.sequence(value, 2, "init_parameters()")
-    return tuple(expect.tensor(t, f"{name} from init_parameters()") for name, t in zip("Wb", pair))
+    return tuple(expect.tensor(t, tr("{name} from {call}", name=name, call="init_parameters()")) for name, t in zip("Wb", pair))
 
 
 def _hypothesis(learner, x, W, b):
@@ -52,8 +52,8 @@ def _random_case(rng, n, dtype):
 def test_init_parameters_shape_dtype(learner):
     """init_parameters returns (W, b): two float32 tensors of shape (1,)"""
     for name, tensor in zip("Wb", _parameters(learner)):
-        expect.shape(tensor, (1,), f"{name} from init_parameters()")
-        expect.dtype(tensor, torch.float32, f"{name} from init_parameters()")
+        expect.shape(tensor, (1,), tr("{name} from {call}", name=name, call="init_parameters()"))
+        expect.dtype(tensor, torch.float32, tr("{name} from {call}", name=name, call="init_parameters()"))
 
 
 @check(points=1, depends=["init_parameters_shape_dtype"])
@@ -115,7 +115,7 @@ def test_hypothesis_values(learner, oracle):
 def test_hypothesis_keeps_float64(learner):
     """hypothesis keeps the dtype of its inputs: float64 in, float64 out"""
     value = _hypothesis(learner, X2.double(), W2.double(), B2.double())
-    expect.dtype(value, torch.float64, "hypothesis(x, W, b) on float64 inputs")
+    expect.dtype(value, torch.float64, tr("{call} on float64 inputs", call="hypothesis(x, W, b)"))
 
 
 @check(points=1, visibility="hidden", depends=["hypothesis_values"],
@@ -125,7 +125,7 @@ def test_hypothesis_random_batches(learner, oracle, rng):
     for n, dtype in ((1, torch.float32), (17, torch.float32), (8, torch.float64), (50, torch.float64)):
         x, W_, b = _random_case(rng, n, dtype)
         value = _hypothesis(learner, x, W_, b)
-        expect.dtype(value, dtype, f"hypothesis on {dtype} inputs")
+        expect.dtype(value, dtype, tr("{call} on {dtype} inputs", call="hypothesis", dtype=dtype))
         expect.close(value, oracle.expected("hypothesis", x, W_, b), "hypothesis(x, W, b)",
                      variants=oracle.variants("hypothesis", x, W_, b))
         expect.close(value, x * W_ + b, "hypothesis(x, W, b)")
@@ -145,7 +145,7 @@ def _gradients_reach_parameters(learner, oracle, x, W_, b, compare=True):
     if not compare:
         return
     for name, grad, want in zip("Wb", got["grads"], expected["grads"]):
-        expect.close(grad, want, f"the gradient reaching {name} from hypothesis(x, W, b).sum()")
+        expect.close(grad, want, tr("the gradient reaching {name} from {call}", name=name, call="hypothesis(x, W, b).sum()"))
 
 
 # flowing gradients need a tensor result of the right shape, not the right values (x·W without b still

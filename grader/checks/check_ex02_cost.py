@@ -50,7 +50,7 @@ def test_sse_random_batches_float64(learner, oracle, rng):
     for n in (1, 7, 64):
         prediction, target = _batch(rng, n, torch.float64)
         _, value = _scalar(learner, "sum_squared_error", prediction, target)
-        expect.dtype(value, torch.float64, "sum_squared_error on float64 inputs")
+        expect.dtype(value, torch.float64, tr("{call} on float64 inputs", call="sum_squared_error"))
         expect.close(value, oracle.expected("sum_squared_error", prediction, target), "sum_squared_error",
                      variants=oracle.variants("sum_squared_error", prediction, target))
 
@@ -79,7 +79,7 @@ def test_mse_matches_pytorch(learner, rng):
     for n, dtype in ((1, torch.float32), (50, torch.float32), (13, torch.float64)):
         prediction, target = _batch(rng, n, dtype)
         _, value = _scalar(learner, "mse", prediction, target)
-        expect.dtype(value, dtype, f"mse on {dtype} inputs")
+        expect.dtype(value, dtype, tr("{call} on {dtype} inputs", call="mse", dtype=dtype))
         expect.close(value, torch.nn.functional.mse_loss(prediction, target), "mse")
 
 
@@ -89,7 +89,7 @@ def test_keeps_float64(learner):
     prediction, target = PREDICTION.double(), TARGET.double()
     for function in ("sum_squared_error", "mse"):
         _, value = _scalar(learner, function, prediction, target)
-        expect.dtype(value, torch.float64, f"{function}(prediction, target) on float64 inputs")
+        expect.dtype(value, torch.float64, tr("{call} on float64 inputs", call=f"{function}(prediction, target)"))
 
 
 # differentiable needs a 0-dim tensor to take the gradient of, not the right value: a sum instead
@@ -106,7 +106,7 @@ def test_mse_is_differentiable(learner, oracle):
     grad = got["grads"][0]
     if not isinstance(grad, torch.Tensor) or tuple(grad.shape) != tuple(PREDICTION.shape):
         expect.fail(tr("no gradient reached the prediction through mse(prediction, target)"), mistake="detached_forward")
-    expect.finite(grad, "the gradient of mse with respect to the prediction", None, "")
+    expect.finite(grad, tr("the gradient of {call} with respect to the {name}", call="mse", name="prediction"), None, "")
     if not grad.any():
         expect.fail(tr("the gradient of mse with respect to the prediction is zero everywhere although the errors are not: "
                        "the cost is cut off from the prediction somewhere"), mistake="detached_forward")

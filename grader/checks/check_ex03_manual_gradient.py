@@ -40,9 +40,9 @@ def _random_case(rng, n, dtype):
 def _call(learner, x, y, W, b):
     result = learner.call("mse_gradients", x, y, W, b)
     pair = expect.sequence(result.value, 2, WHAT)
-    dW, db = (expect.tensor(t, f"{name} from {WHAT}") for name, t in zip(("dW", "db"), pair))
+    dW, db = (expect.tensor(t, tr("{name} from {call}", name=name, call=WHAT)) for name, t in zip(("dW", "db"), pair))
     for name, t in (("dW", dW), ("db", db)):
-        expect.shape(t, (1,), f"{name} from {WHAT}")
+        expect.shape(t, (1,), tr("{name} from {call}", name=name, call=WHAT))
     return result, (dW, db)
 
 
@@ -71,7 +71,7 @@ def test_returns_two_vectors(learner):
     """mse_gradients returns (dW, db): two float32 tensors of shape (1,)"""
     _, pair = _call(learner, *FIXED[1])
     for name, t in zip(("dW", "db"), pair):
-        expect.dtype(t, torch.float32, f"{name} from {WHAT}")
+        expect.dtype(t, torch.float32, tr("{name} from {call}", name=name, call=WHAT))
 
 
 @check(points=3, depends=["returns_two_vectors"])
@@ -100,7 +100,7 @@ def test_float64_in_float64_out(learner):
     """float64 inputs give float64 gradients (returned tensors keep the dtype of the inputs)"""
     _, got = _call(learner, *(t.double() for t in FIXED[1]))
     for name, t in zip(("dW", "db"), got):
-        expect.dtype(t, torch.float64, f"{name} from {WHAT} on float64 inputs")
+        expect.dtype(t, torch.float64, tr("{name} from {call} on float64 inputs", name=name, call=WHAT))
 
 
 @check(points=1, visibility="hidden", depends=["matches_formula"], taught_by=["matches_formula", "float64_in_float64_out"])
@@ -109,7 +109,7 @@ def test_keeps_float64(learner, oracle, rng):
     x, y, W, b = _random_case(rng, 20, torch.float64)
     _, got = _call(learner, x, y, W, b)
     for name, t in zip(("dW", "db"), got):
-        expect.dtype(t, torch.float64, f"{name} from {WHAT} on float64 inputs")
+        expect.dtype(t, torch.float64, tr("{name} from {call} on float64 inputs", name=name, call=WHAT))
     _compare(got, autograd_gradients(x, y, W, b), oracle.variants("mse_gradients", x, y, W, b),
              source=N_("PyTorch's autograd"))
 
@@ -121,7 +121,7 @@ def test_results_do_not_require_grad(learner):
     x, y, W, b = FIXED[1]
     _, got = _call(learner, x, y, W.clone().requires_grad_(True), b.clone().requires_grad_(True))
     for name, t in zip(("dW", "db"), got):
-        expect.no_grad_tensor(t, f"{name} from {WHAT} (called with W and b requiring grad)",
+        expect.no_grad_tensor(t, tr("{name} from {call} (called with W and b requiring grad)", name=name, call=WHAT),
                               mistake="result_requires_grad")
 
 

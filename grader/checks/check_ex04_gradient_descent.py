@@ -51,9 +51,9 @@ def autograd_step(x, y, W, b, lr):
 def _step(learner, x, y, W, b, lr):
     result = learner.call("gradient_descent_step", x, y, W, b, lr)
     pair = expect.sequence(result.value, 2, STEP)
-    new = tuple(expect.tensor(t, f"the new {name} from {STEP}") for name, t in zip("Wb", pair))
+    new = tuple(expect.tensor(t, tr("the new {name} from {call}", name=name, call=STEP)) for name, t in zip("Wb", pair))
     for name, t in zip("Wb", new):
-        expect.shape(t, (1,), f"the new {name} from {STEP}")
+        expect.shape(t, (1,), tr("the new {name} from {call}", name=name, call=STEP))
     return result, new
 
 
@@ -75,10 +75,10 @@ def _fit(learner, x, y, lr, epochs):
     what = "fit(x, y, lr, epochs)"
     result = learner.call("fit", x, y, lr, epochs)
     W, b, costs = expect.sequence(result.value, 3, what)
-    W = expect.tensor(W, f"W from {what}")
-    b = expect.tensor(b, f"b from {what}")
+    W = expect.tensor(W, tr("{name} from {call}", name="W", call=what))
+    b = expect.tensor(b, tr("{name} from {call}", name="b", call=what))
     for name, t in (("W", W), ("b", b)):
-        expect.shape(t, (1,), f"{name} from {what}")
+        expect.shape(t, (1,), tr("{name} from {call}", name=name, call=what))
     if isinstance(costs, torch.Tensor):
         expect.fail(tr("costs from {what} is {got}, not a list of floats", what=what, got=expect.describe(costs)),
                     hint=tr("Start with costs = [] and append cost.item() once per update."))
@@ -147,7 +147,7 @@ def test_step_returns_two_vectors(learner):
     """gradient_descent_step returns the new (W, b): two float32 tensors of shape (1,)"""
     _, new = _step(learner, *STEP_CASE)
     for name, t in zip("Wb", new):
-        expect.dtype(t, torch.float32, f"the new {name} from {STEP}")
+        expect.dtype(t, torch.float32, tr("the new {name} from {call}", name=name, call=STEP))
 
 
 @check(points=2, depends=["step_returns_two_vectors"])
@@ -167,7 +167,7 @@ def test_step_keeps_float64(learner):
     case = tuple(a.double() if isinstance(a, torch.Tensor) else a for a in STEP_CASE)
     _, new = _step(learner, *case)
     for name, t in zip("Wb", new):
-        expect.dtype(t, torch.float64, f"the new {name} from {STEP} on float64 inputs")
+        expect.dtype(t, torch.float64, tr("the new {name} from {call} on float64 inputs", name=name, call=STEP))
 
 
 @check(points=1, visibility="hidden", depends=["step_matches_update"],
@@ -180,7 +180,7 @@ def test_step_random_float64(learner, oracle, rng):
         case = (x, y, W.clone(), b.clone(), 0.05)
         _, got = _step(learner, *case)
         for name, t in zip("Wb", got):
-            expect.dtype(t, dtype, f"the new {name} from {STEP} on {dtype} inputs")
+            expect.dtype(t, dtype, tr("the new {name} from {call} on {dtype} inputs", name=name, call=STEP, dtype=dtype))
         _compare_step(got, oracle.expected("gradient_descent_step", *case), oracle.variants("gradient_descent_step", *case))
         _compare_step(got, autograd_step(*case), source=N_("a step with PyTorch's autograd"))
 
@@ -193,7 +193,7 @@ def test_fit_returns_w_b_costs(learner):
     """fit returns (W, b, costs): float32 tensors of shape (1,) and a list of Python floats"""
     _, W, b, _ = _fit(learner, X, Y, LR, 5)
     for name, t in (("W", W), ("b", b)):
-        expect.dtype(t, torch.float32, f"{name} from fit(x, y, lr, epochs)")
+        expect.dtype(t, torch.float32, tr("{name} from {call}", name=name, call="fit(x, y, lr, epochs)"))
 
 
 @check(points=2, depends=["fit_returns_w_b_costs"])
@@ -235,7 +235,7 @@ def test_fit_float64_in_float64_out(learner):
     for epochs in (3, 0):
         _, W, b, _ = _fit(learner, X.double(), Y.double(), LR, epochs)
         for name, t in (("W", W), ("b", b)):
-            expect.dtype(t, torch.float64, f"{name} from fit on float64 data (epochs={epochs})")
+            expect.dtype(t, torch.float64, tr("{name} from {call} on float64 data (epochs={epochs})", name=name, call="fit", epochs=epochs))
 
 
 @check(points=1, visibility="hidden", depends=["fit_performs_epochs_updates"],
@@ -246,7 +246,7 @@ def test_fit_keeps_float64(learner, oracle, rng):
     for epochs in (15, 0):
         _, W, b, _ = _fit(learner, x, y, 0.05, epochs)
         for name, t in (("W", W), ("b", b)):
-            expect.dtype(t, torch.float64, f"{name} from fit on float64 data (epochs={epochs})")
+            expect.dtype(t, torch.float64, tr("{name} from {call} on float64 data (epochs={epochs})", name=name, call="fit", epochs=epochs))
         expected = oracle.expected("fit", x, y, 0.05, epochs)
         _compare_parameters(W, b, expected, oracle.variants("fit", x, y, 0.05, epochs), "fit(x, y, lr, epochs)")
 
@@ -286,7 +286,7 @@ def test_no_autograd_no_optim(learner):
     result, new = _step(learner, *STEP_CASE)
     expect.not_forbidden(result, FORBIDDEN, STEP)
     for name, t in zip("Wb", new):
-        expect.no_grad_tensor(t, f"the new {name} from {STEP}", mistake="result_requires_grad")
+        expect.no_grad_tensor(t, tr("the new {name} from {call}", name=name, call=STEP), mistake="result_requires_grad")
 
 
 @check(points=1, depends=["fit_returns_w_b_costs"])
@@ -295,4 +295,4 @@ def test_fit_no_autograd_no_optim(learner):
     result, W, b, _ = _fit(learner, X, Y, LR, 5)
     expect.not_forbidden(result, FORBIDDEN, "fit(x, y, lr, epochs)")
     for name, t in (("W", W), ("b", b)):
-        expect.no_grad_tensor(t, f"{name} from fit(x, y, lr, epochs)", mistake="result_requires_grad")
+        expect.no_grad_tensor(t, tr("{name} from {call}", name=name, call="fit(x, y, lr, epochs)"), mistake="result_requires_grad")
