@@ -38,7 +38,7 @@ def _gradients(learner, x, y, W, b, dtype=torch.float32):
     result = learner.call("autograd_gradients", x, y, W, b)
     pair = expect.sequence(result.value, 2, "autograd_gradients(x, y, W, b)")
     for name, value in zip(("dW", "db"), pair):
-        what = f"the {name} returned by autograd_gradients"
+        what = tr("the {name} returned by {call}", name=name, call="autograd_gradients")
         expect.tensor(value, what)
         expect.shape(value, (1,), what)
         expect.dtype(value, dtype, what)
@@ -104,7 +104,7 @@ def test_gradients_random_batches_float64(learner, rng):
     for n, dtype in ((1, torch.float32), (9, torch.float32), (6, torch.float64)):
         x, y, W0, b0 = _batch(rng, n, dtype)
         _, pair = _gradients(learner, x, y, W0, b0, dtype)
-        _close_pair(pair, _autograd_truth(x, y, W0, b0), f"autograd_gradients on {dtype} inputs")
+        _close_pair(pair, _autograd_truth(x, y, W0, b0), tr("{call} on {dtype} inputs", call="autograd_gradients", dtype=dtype))
 
 
 # leaving the caller's tensors alone does not depend on the gradients being right
@@ -150,7 +150,7 @@ def test_gradients_keep_caller_state(learner, oracle):
                             mistake="touched_caller_grad")
         pair = expect.sequence(found["result"], 2, "autograd_gradients(x, y, W, b)")
         for name, value in zip(("dW", "db"), pair):
-            expect.tensor(value, f"the {name} returned by autograd_gradients ({setting})")
+            expect.tensor(value, tr("the {name} returned by {call} ({setting})", name=name, call="autograd_gradients", setting=setting))
 
 
 # --- fit_autograd --------------------------------------------------------------------------
@@ -167,9 +167,9 @@ def _results(value, what, epochs, dtype=torch.float32):
                        keys=", ".join(repr(k) for k in missing)),
                     hint=tr('Return {{"W": W, "b": b, "losses": losses, "ws": ws, "bs": bs}}.'))
     for key in ("W", "b"):
-        tensor = expect.tensor(value[key], f'"{key}" from {what}')
-        expect.shape(tensor, (1,), f'"{key}" from {what}')
-        expect.dtype(tensor, dtype, f'"{key}" from {what}')
+        tensor = expect.tensor(value[key], tr('"{key}" from {call}', key=key, call=what))
+        expect.shape(tensor, (1,), tr('"{key}" from {call}', key=key, call=what))
+        expect.dtype(tensor, dtype, tr('"{key}" from {call}', key=key, call=what))
         found = meta(tensor)
         if found.grad_fn is not None:
             expect.fail(tr('"{key}" from {what} has autograd history ({grad_fn}): the update was tracked', key=key,
@@ -264,7 +264,7 @@ def test_fit_stops_below_tol(learner, oracle):
 @check(points=1, depends=["fit_returns_results_dict"])
 def test_fit_keeps_float64(learner):
     """on float64 data and starting points, fit_autograd returns float64 W and b"""
-    what = "fit_autograd(x, y, W0, b0, lr=0.01, epochs=3) on float64 inputs"
+    what = tr("{call} on float64 inputs", call="fit_autograd(x, y, W0, b0, lr=0.01, epochs=3)")
     result = learner.call("fit_autograd", X.double(), Y.double(), W.double(), B.double(), 0.01, 3)
     _results(result.value, what, 3, torch.float64)
 
@@ -275,7 +275,7 @@ def test_fit_random_runs_float64(learner, oracle, rng):
     """fit_autograd matches the reference on random data and starting points, and keeps float64"""
     for n, dtype, lr, epochs in ((5, torch.float64, 0.05, 25), (8, torch.float32, 0.02, 15)):
         x, y, W0, b0 = _batch(rng, n, dtype)
-        _same_run(learner, oracle, f"fit_autograd on random {dtype} data", (x, y, W0, b0, lr, epochs), dtype=dtype)
+        _same_run(learner, oracle, tr("{call} on random {dtype} data", call="fit_autograd", dtype=dtype), (x, y, W0, b0, lr, epochs), dtype=dtype)
 
 
 @check(points=1, visibility="hidden", depends=["fit_trajectory_matches_reference"],
@@ -284,9 +284,9 @@ def test_fit_edge_cases(learner, oracle):
     """fit_autograd handles epochs=0, a start already below tol and a run that converges (default tol)"""
     line = 2 * X + 1
     exact, near = (torch.tensor([2.0]), torch.tensor([1.0])), (torch.tensor([1.8]), torch.tensor([1.3]))
-    _same_run(learner, oracle, "fit_autograd with epochs=0", (X, Y, W, B, 0.01, 0))
-    _same_run(learner, oracle, "fit_autograd starting at the exact solution", (X, line, *exact, 0.1, 5))
-    _same_run(learner, oracle, "fit_autograd on a run that reaches the default tol", (X, line, *near, 0.15, 100))
+    _same_run(learner, oracle, tr("{call} with epochs=0", call="fit_autograd"), (X, Y, W, B, 0.01, 0))
+    _same_run(learner, oracle, tr("{call} starting at the exact solution", call="fit_autograd"), (X, line, *exact, 0.1, 5))
+    _same_run(learner, oracle, tr("{call} on a run that reaches the default tol", call="fit_autograd"), (X, line, *near, 0.15, 100))
 
 
 @check(points=1, depends=["fit_returns_results_dict"])

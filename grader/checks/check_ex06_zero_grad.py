@@ -137,21 +137,21 @@ def test_step_returns_float_cost(learner):
 @check(points=2, depends=["step_returns_float_cost"])
 def test_step_matches_one_sgd_step(learner, oracle):
     """train_step makes one SGD step (W ← W − lr·∂cost/∂W) and returns the cost before it"""
-    _steps(learner, oracle, "train_step with a fresh SGD optimizer", X, Y, W0, B0, None, "sgd", 0.05, 1)
+    _steps(learner, oracle, tr("{call} with a fresh SGD optimizer", call="train_step"), X, Y, W0, B0, None, "sgd", 0.05, 1)
 
 
 @check(points=2, depends=["step_matches_one_sgd_step"])
 def test_step_ignores_stale_gradients(learner, oracle):
     """train_step is right even when W.grad and b.grad hold stale values on entry (two calls in a row)"""
-    _steps(learner, oracle, "train_step with stale gradients in W.grad and b.grad", X, Y, W0, B0, STALE, "sgd", 0.05, 2)
+    _steps(learner, oracle, tr("{call} with stale gradients in W.grad and b.grad", call="train_step"), X, Y, W0, B0, STALE, "sgd", 0.05, 2)
 
 
 @check(points=2, depends=["step_matches_one_sgd_step"])
 def test_step_uses_given_optimizer(learner, oracle):
     """train_step uses the optimizer it is given, whatever it is (SGD with momentum, Adam)"""
     for kind, lr in (("momentum", 0.02), ("adam", 0.1)):
-        name = "SGD with momentum" if kind == "momentum" else "Adam"
-        _steps(learner, oracle, f"train_step with {name} as the optimizer",
+        name = tr("SGD with momentum") if kind == "momentum" else "Adam"
+        _steps(learner, oracle, tr("{call} with {name} as the optimizer", call="train_step", name=name),
                X, Y, W0, B0, STALE, kind, lr, 2)
 
 
@@ -164,7 +164,7 @@ def test_step_random_float64(learner, oracle, rng):
     y = -2 * x + 0.5 + torch.randn(7, 1, generator=rng, dtype=dtype)
     W, b = torch.randn(1, generator=rng, dtype=dtype), torch.randn(1, generator=rng, dtype=dtype)
     stale = (torch.randn(1, generator=rng, dtype=dtype) * 5, torch.randn(1, generator=rng, dtype=dtype) * 5)
-    _steps(learner, oracle, "train_step on random float64 data", x, y, W, b, stale, "sgd", 0.03, 3)
+    _steps(learner, oracle, tr("{call} on random {dtype} data", call="train_step", dtype="float64"), x, y, W, b, stale, "sgd", 0.03, 3)
 
 
 @check(points=1, depends=["step_returns_float_cost"])

@@ -56,9 +56,9 @@ def _train(learner, what, args, kwargs=None, dtype=torch.float32, pending=None):
     result = pending.result() if pending is not None else learner.call("train", *args, **kwargs)
     W, b, costs = expect.sequence(result.value, 3, what)
     for name, value in (("W", W), ("b", b)):
-        expect.tensor(value, f"the {name} returned by {what}")
-        expect.shape(value, (1,), f"the {name} returned by {what}")
-        expect.dtype(value, dtype, f"the {name} returned by {what}")
+        expect.tensor(value, tr("the {name} returned by {call}", name=name, call=what))
+        expect.shape(value, (1,), tr("the {name} returned by {call}", name=name, call=what))
+        expect.dtype(value, dtype, tr("the {name} returned by {call}", name=name, call=what))
         if meta(value).requires_grad:
             expect.fail(tr("the {name} returned by {what} still requires grad", name=name, what=what),
                         mistake="not_detached")
@@ -125,7 +125,7 @@ def test_train_trajectory_matches_reference(learner, oracle):
 def test_train_reproduces_classic_figure(learner, oracle):
     """with the defaults (lr=0.01, 2000 updates) train reaches the classic W ≈ 2.999, b ≈ 1.002"""
     # 2000 updates: the mistakes' own runs would cost seconds; the 30-update check above names them.
-    got, _ = _same_train(learner, oracle, "train(x, y) with the default lr and epochs", (X, Y), variants=False)
+    got, _ = _same_train(learner, oracle, tr("{call} with the default lr and epochs", call="train(x, y)"), (X, Y), variants=False)
     W, b = got[0].item(), got[1].item()
     if f"{W:.3f}" != "2.999" or f"{b:.3f}" != "1.002":
         expect.fail(tr("train(x, y) ends at W = {W:.4f}, b = {b:.4f}; the classic run prints W: 2.999, b: 1.002",
@@ -136,7 +136,7 @@ def test_train_reproduces_classic_figure(learner, oracle):
 @check(points=1, depends=["train_returns_parameters_and_costs"])
 def test_train_keeps_float64(learner):
     """on float64 data, train returns float64 W and b (returned tensors keep the dtype of the inputs)"""
-    _train(learner, "train(x, y, lr=0.01, epochs=3) on float64 data", (X.double(), Y.double(), 0.01, 3),
+    _train(learner, tr("{call} on float64 data", call="train(x, y, lr=0.01, epochs=3)"), (X.double(), Y.double(), 0.01, 3),
            dtype=torch.float64)
 
 
@@ -146,7 +146,7 @@ def test_train_random_float64(learner, oracle, rng):
     """train matches the reference on random data, in float32 and float64 (dtype kept)"""
     for n, dtype, lr, epochs in ((5, torch.float64, 0.05, 20), (9, torch.float32, 0.02, 15)):
         x, y = _random(rng, n, 1, dtype)
-        _same_train(learner, oracle, f"train on random {dtype} data", (x, y), {"lr": lr, "epochs": epochs}, dtype)
+        _same_train(learner, oracle, tr("{call} on random {dtype} data", call="train", dtype=dtype), (x, y), {"lr": lr, "epochs": epochs}, dtype)
 
 
 # --- train_model ---------------------------------------------------------------------------
@@ -170,7 +170,7 @@ def _train_model(learner, what, args, kwargs=None, features=1):
         if not isinstance(params[name], torch.Tensor):
             expect.fail(tr("the Linear returned by {what} has no {name}", what=what, name=name),
                         hint=tr("Keep bias=True (the default)."))
-        expect.shape(params[name], shape, f"the {name} of the Linear returned by {what}")
+        expect.shape(params[name], shape, tr("the {name} of the Linear returned by {call}", name=name, call=what))
     return params
 
 
@@ -217,7 +217,7 @@ def test_model_uses_every_feature(learner, oracle):
     """train_model builds nn.Linear(x.shape[1], 1): with 3 features it trains a weight of shape (1, 3) like the reference"""
     x = torch.tensor([[1.0, 0.5, -1.0], [2.0, -1.0, 0.0], [0.0, 1.5, 2.0], [-1.0, 2.0, 1.0]])
     y = torch.tensor([[1.0], [3.0], [-0.5], [0.5]])
-    _same_model(learner, oracle, "train_model(x with 3 features, y, lr=0.05, epochs=10, seed=2)", (x, y),
+    _same_model(learner, oracle, tr("train_model(x with 3 features, y, lr=0.05, epochs=10, seed=2)"), (x, y),
                 {"lr": 0.05, "epochs": 10, "seed": 2}, features=3)
 
 
@@ -227,7 +227,7 @@ def test_model_random_runs(learner, oracle, rng):
     """train_model matches the reference on random data with several features and other seeds"""
     for n, features, seed, lr, epochs in ((6, 3, 5, 0.05, 25), (4, 1, 11, 0.1, 10)):
         x, y = _random(rng, n, features, torch.float32)
-        _same_model(learner, oracle, f"train_model on random data with {features} feature(s)", (x, y),
+        _same_model(learner, oracle, tr("{call} on random data with {features} feature(s)", call="train_model", features=features), (x, y),
                     {"lr": lr, "epochs": epochs, "seed": seed}, features)
 
 

@@ -54,7 +54,7 @@ def _sigmoid(learner, z):
     result = learner.call("sigmoid", z)
     value = expect.tensor(result.value, "sigmoid(z)")
     expect.shape(value, tuple(z.shape), "sigmoid(z)")
-    expect.dtype(value, z.dtype, f"sigmoid(z) for a {z.dtype} z")
+    expect.dtype(value, z.dtype, tr("{call} for a {dtype} z", call="sigmoid(z)", dtype=z.dtype))
     return result, value
 
 
@@ -63,7 +63,7 @@ def _bce(learner, p, y):
     what = "binary_cross_entropy(p, y)"
     value = expect.tensor(result.value, what, mistake_if_float="python_float")
     expect.shape(value, (), what)
-    expect.dtype(value, p.dtype, f"{what} for a {p.dtype} p")
+    expect.dtype(value, p.dtype, tr("{call} for a {dtype} p", call=what, dtype=p.dtype))
     return result, value
 
 
@@ -117,8 +117,8 @@ def test_sigmoid_extreme_inputs(learner, oracle):
     _, value = _sigmoid(learner, EXTREME_Z)
     variants = oracle.variants("sigmoid", EXTREME_Z)
     mistake = expect.matching_mistake(value, variants)
-    expect.finite(value, "sigmoid(z)", mistake or "naive_sigmoid_overflow", "for some z between −1000 and 1000")
-    expect.close(value, torch.sigmoid(EXTREME_Z), "sigmoid(z) for z from −1000 to 1000", variants=variants)
+    expect.finite(value, "sigmoid(z)", mistake or "naive_sigmoid_overflow", tr("for some z between −1000 and 1000"))
+    expect.close(value, torch.sigmoid(EXTREME_Z), tr("{call} for z from −1000 to 1000", call="sigmoid(z)"), variants=variants)
 
 
 # Advice only: the contract asks for finite values up to |z| = 1000, not for a finite gradient there
@@ -129,9 +129,9 @@ def test_sigmoid_gradient(learner, oracle):
     z = torch.cat([EXTREME_Z, torch.linspace(-6.0, 6.0, 9).reshape(-1, 1)])
     variants = {m: v["grads"][0] for m, v in oracle.probe_variants("gradients", "sigmoid", [z], [0]).items()}
     grad = _connected_gradient(learner, "sigmoid", [z])
-    expect.finite(grad, "the gradient of sigmoid(z)", "naive_sigmoid_overflow", "for some z between −1000 and 1000")
+    expect.finite(grad, tr("the gradient of {call}", call="sigmoid(z)"), "naive_sigmoid_overflow", tr("for some z between −1000 and 1000"))
     s = torch.sigmoid(z)
-    expect.close(grad, s * (1 - s), "the gradient of sigmoid(z)", variants=variants)
+    expect.close(grad, s * (1 - s), tr("the gradient of {call}", call="sigmoid(z)"), variants=variants)
 
 
 # binary cross-entropy ------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def test_bce_extreme_probabilities(learner, oracle):
     mistake = expect.matching_mistake(value, variants)
     expect.finite(value, "binary_cross_entropy(p, y)", mistake or "bce_log_not_clamped",
                     "when some probabilities are exactly 0 or 1")
-    expect.close(value, F.binary_cross_entropy(EDGE_P, EDGE_Y), "binary_cross_entropy(p, y) with p = 0 and p = 1",
+    expect.close(value, F.binary_cross_entropy(EDGE_P, EDGE_Y), tr("{call} with p = 0 and p = 1", call="binary_cross_entropy(p, y)"),
                  variants=variants)
 
 
@@ -177,7 +177,7 @@ def test_bce_gradient(learner, rng):
     grad = _connected_gradient(learner, "binary_cross_entropy", [p, y], mistake_if_float="python_float")
     q = p.clone().requires_grad_(True)
     F.binary_cross_entropy(q, y).backward()
-    expect.close(grad, q.grad, "the gradient of binary_cross_entropy with respect to p")
+    expect.close(grad, q.grad, tr("the gradient of {call} with respect to {name}", call="binary_cross_entropy", name="p"))
 
 
 @check(points=1, visibility="hidden", depends=["sigmoid_matches_pytorch", "bce_matches_pytorch"],
@@ -272,7 +272,7 @@ def test_predict_classes(learner, oracle):
     x = torch.tensor([[0.0], [1.9], [2.0], [2.1], [5.0]])
     weight, bias = torch.tensor([[1.0]]), torch.tensor([-2.0])
     _, value = _predict(learner, x, weight, bias)
-    expect.close(value, oracle.probe("ex08_predict_run", x, weight, bias), "predict(model, x) for p = 0.12, 0.48, 0.5, 0.52, 0.95",
+    expect.close(value, oracle.probe("ex08_predict_run", x, weight, bias), tr("{call} for p = 0.12, 0.48, 0.5, 0.52, 0.95", call="predict(model, x)"),
                  variants=oracle.probe_variants("ex08_predict_run", x, weight, bias))
 
 

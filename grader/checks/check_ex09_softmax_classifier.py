@@ -50,7 +50,7 @@ def _softmax(learner, z, *dim):
     what = f"softmax(z{', dim=' + str(dim[0]) if dim else ''})"
     value = expect.tensor(result.value, what)
     expect.shape(value, tuple(z.shape), what)
-    expect.dtype(value, z.dtype, f"{what} for a {z.dtype} z")
+    expect.dtype(value, z.dtype, tr("{call} for a {dtype} z", call=what, dtype=z.dtype))
     return result, value, what
 
 
@@ -59,7 +59,7 @@ def _cross_entropy(learner, logits, targets):
     what = "cross_entropy(logits, targets)"
     value = expect.tensor(result.value, what, mistake_if_float="python_float")
     expect.shape(value, (), what)
-    expect.dtype(value, logits.dtype, f"{what} for {logits.dtype} logits")
+    expect.dtype(value, logits.dtype, tr("{call} for {dtype} logits", call=what, dtype=logits.dtype))
     return result, value
 
 
@@ -115,7 +115,7 @@ def test_softmax_any_dim(learner, oracle):
     """softmax works along any dim (dim=0, and every dim of a 3-D tensor): the slices along dim sum to 1"""
     for z, dim in ((Z_43, 0), (Z_3D, 0), (Z_3D, 1), (Z_3D, 2), (Z_3D, -2)):
         _, value, what = _softmax(learner, z, dim)
-        expect.close(value, torch.softmax(z, dim), f"{what} for z of shape {tuple(z.shape)}",
+        expect.close(value, torch.softmax(z, dim), tr("{call} for z of shape {shape}", call=what, shape=tuple(z.shape)),
                      variants=oracle.variants("softmax", z, dim))
 
 
@@ -125,8 +125,8 @@ def test_softmax_extreme_logits(learner, oracle):
     _, value, what = _softmax(learner, Z_EXTREME, 1)
     variants = oracle.variants("softmax", Z_EXTREME, 1)
     mistake = expect.matching_mistake(value, variants)
-    expect.finite(value, what, mistake or "naive_softmax_overflow", "for rows of logits like [1000, 0, −1000]")
-    expect.close(value, torch.softmax(Z_EXTREME, 1), f"{what} for logits of ±1000", variants=variants)
+    expect.finite(value, what, mistake or "naive_softmax_overflow", tr("for rows of logits like [1000, 0, −1000]"))
+    expect.close(value, torch.softmax(Z_EXTREME, 1), tr("{call} for logits of ±1000", call=what), variants=variants)
 
 
 @check(points=1, depends=["softmax_matches_pytorch"])
@@ -148,7 +148,7 @@ def test_softmax_gradient(learner, rng):
                         mistake="detached_forward")
         q = z.clone().requires_grad_(True)
         (torch.softmax(q, dim) * weights).sum().backward()
-        expect.close(got["grad"], q.grad, "the gradient of softmax(z, dim)")
+        expect.close(got["grad"], q.grad, tr("the gradient of {call}", call="softmax(z, dim)"))
 
 
 # cross-entropy -------------------------------------------------------------------------------
@@ -167,8 +167,8 @@ def test_cross_entropy_extreme_logits(learner, oracle):
     _, value = _cross_entropy(learner, Z_EXTREME, TARGETS_4)
     variants = oracle.variants("cross_entropy", Z_EXTREME, TARGETS_4)
     mistake = expect.matching_mistake(value, variants)
-    expect.finite(value, "cross_entropy(logits, targets)", mistake or "log_of_softmax", "for logits of ±1000")
-    expect.close(value, F.cross_entropy(Z_EXTREME, TARGETS_4), "cross_entropy(logits, targets) for logits of ±1000",
+    expect.finite(value, "cross_entropy(logits, targets)", mistake or "log_of_softmax", tr("for logits of ±1000"))
+    expect.close(value, F.cross_entropy(Z_EXTREME, TARGETS_4), tr("{call} for logits of ±1000", call="cross_entropy(logits, targets)"),
                  variants=variants)
 
 
@@ -190,7 +190,7 @@ def test_cross_entropy_gradient(learner, rng):
                     mistake="python_float" if not isinstance(got["value"], torch.Tensor) else "detached_forward")
     q = logits.clone().requires_grad_(True)
     F.cross_entropy(q, targets).backward()
-    expect.close(got["grads"][0], q.grad, "the gradient of cross_entropy with respect to the logits")
+    expect.close(got["grads"][0], q.grad, tr("the gradient of {call} with respect to the {name}", call="cross_entropy", name="logits"))
 
 
 @check(points=1, visibility="hidden", depends=["softmax_any_dim", "cross_entropy_matches_pytorch"],
@@ -279,7 +279,7 @@ def test_predict(learner, oracle):
     for x in (X_TRAIN, X_TRAIN[[0, 4, 7]]):
         expected = oracle.probe("ex09_model_output", "predict", x, *START)
         _, value = _predict(learner, x, *START)
-        expect.close(value, expected, f"predict(model, x) for {x.shape[0]} samples",
+        expect.close(value, expected, tr("{call} for {count} samples", call="predict(model, x)", count=x.shape[0]),
                      variants=oracle.probe_variants("ex09_model_output", "predict", x, *START))
 
 

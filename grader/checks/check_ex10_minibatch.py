@@ -93,7 +93,7 @@ def test_make_loader_batches_in_order(learner, oracle):
                     mistake=mistake,
                     hint=None if mistake else tr("DataLoader(dataset, batch_size=batch_size) cuts the rows into batches of batch_size."))
     if not expect.similar(got["epochs"], expected["epochs"], 0, 0):
-        expect.close({"epochs": got["epochs"]}, {"epochs": expected["epochs"]}, "the batches of make_loader(x, y, 3)",
+        expect.close({"epochs": got["epochs"]}, {"epochs": expected["epochs"]}, tr("the batches of {call}", call="make_loader(x, y, 3)"),
                      variants=variants, rtol=0, atol=0)
 
 
@@ -127,8 +127,8 @@ def test_make_loader_float64_any_size(learner, oracle, rng):
         if expect.similar(got["epochs"], expected["epochs"], 0, 0):
             continue
         variants = _only(oracle.probe_variants("ex10_loader_batches", x, y, batch_size, shuffle=False), "epochs")
-        expect.close({"epochs": got["epochs"]}, {"epochs": expected["epochs"]}, "the batches of make_loader",
-                     variants=variants, rtol=0, atol=0, hidden_detail="batches that differ from the rows in order")
+        expect.close({"epochs": got["epochs"]}, {"epochs": expected["epochs"]}, tr("the batches of {call}", call="make_loader"),
+                     variants=variants, rtol=0, atol=0, hidden_detail=tr("batches that differ from the rows in order"))
 
 
 def _sampler_loader(x, y, batch_size, shuffle=False, seed=0):
