@@ -354,7 +354,7 @@ def test_train_epoch_loss_is_weighted_mean(learner, oracle):
     if expect.similar(losses, expected["losses"], RTOL, ATOL):
         return
     variants = {name: value["losses"] for name, value in variants.items()}
-    expect.close(losses, expected["losses"], "train's epoch losses (10 samples in batches of 3)", variants=variants,
+    expect.close(losses, expected["losses"], tr("{call}'s epoch losses (10 samples in batches of 3)", call="train"), variants=variants,
                  rtol=RTOL, atol=ATOL)
 
 
@@ -409,7 +409,7 @@ def test_train_weights_samples_used_with_drop_last(learner, oracle):
     variants = oracle.probe_variants("ex10_train_run", config)  # asked up front, so a release records them
     if expect.similar(losses, expected["losses"], RTOL, ATOL):
         return
-    expect.close(losses, expected["losses"], "train's epoch losses (drop_last: 9 of 10 samples used per epoch)",
+    expect.close(losses, expected["losses"], tr("{call}'s epoch losses (drop_last: 9 of 10 samples used per epoch)", call="train"),
                  variants={name: value["losses"] for name, value in variants.items()}, rtol=RTOL, atol=ATOL)
 
 

@@ -217,8 +217,8 @@ def test_steps_without_torch_optim(learner):
 
 def _wine_data(learner):
     features, labels = expect.sequence(learner.call("load_wine").value, 2, "load_wine()")
-    features = expect.tensor(features, "the features of load_wine()")
-    labels = expect.tensor(labels, "the labels of load_wine()")
+    features = expect.tensor(features, tr("the features of {call}", call="load_wine()"))
+    labels = expect.tensor(labels, tr("the labels of {call}", call="load_wine()"))
     return features, labels
 
 
@@ -226,8 +226,8 @@ def _wine_data(learner):
 def test_load_wine_shapes_and_dtypes(learner):
     """load_wine returns float32 features (178, 13) and int64 labels (178,)"""
     features, labels = _wine_data(learner)
-    expect.shape(features, (178, 13), "the features of load_wine()")
-    expect.shape(labels, (178,), "the labels of load_wine()")
+    expect.shape(features, (178, 13), tr("the features of {call}", call="load_wine()"))
+    expect.shape(labels, (178,), tr("the labels of {call}", call="load_wine()"))
     if features.dtype != torch.float32:
         expect.fail(tr("the features of load_wine() have dtype {got}, expected torch.float32", got=features.dtype),
                     hint=tr("Build them with dtype=torch.float32 (or call .float() on a float64 array/tensor)."))
@@ -241,8 +241,8 @@ def test_load_wine_matches_file(learner, oracle):
     """load_wine returns exactly the rows of the kit's wine_data.csv, in order"""
     features, labels = _wine_data(learner)
     expected_features, expected_labels = oracle.expected("load_wine")
-    expect.close(features, expected_features, "the features of load_wine()", hidden_detail="values that differ from the file")
-    expect.close(labels, expected_labels, "the labels of load_wine()", hidden_detail="labels that differ from the file")
+    expect.close(features, expected_features, tr("the features of {call}", call="load_wine()"), hidden_detail=tr("values that differ from the file"))
+    expect.close(labels, expected_labels, tr("the labels of {call}", call="load_wine()"), hidden_detail=tr("labels that differ from the file"))
 
 
 # ---------------------------------------------------------------------------------------------
