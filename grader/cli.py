@@ -177,7 +177,7 @@ def release(out: Path, force: bool) -> None:
 
 @main.group("nbgrader")
 def nbgrader_group() -> None:
-    """Build an nbgrader course whose test cells run the kit's checks (instructors)."""
+    """Build an nbgrader course graded by the kit's sandboxed checks (instructors)."""
 
 
 @nbgrader_group.command("build")

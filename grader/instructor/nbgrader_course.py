@@ -1,4 +1,4 @@
-"""`grade nbgrader build COURSE_DIR`: an nbgrader course whose test cells run the kit's own checks.
+"""`grade nbgrader build COURSE_DIR`: an nbgrader course graded by the kit's own sandboxed checks.
 
 Layout: one assignment per exercise, named like the exercise, holding one notebook
 (`source/ex02_cost/ex02_cost.ipynb`), so every exercise is generated, collected and graded on

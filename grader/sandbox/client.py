@@ -319,7 +319,7 @@ class LearnerModule:
     _workers: dict[str, WorkerHandle] = field(default_factory=dict)
     _spawned: list[WorkerHandle] = field(default_factory=list)
     _load_failure: ModuleUnavailable | None = None
-    _hung: set[str] = field(default_factory=set)
+    _hung: dict[str, str] = field(default_factory=dict)  # function -> kind of deadline it ran into
     last_output: str = ""
 
     @property
@@ -392,7 +392,7 @@ class LearnerModule:
         if function in self._hung:
             raise LearnerTimeout(tr("{function}() did not finish in an earlier check, so this one was not run",
                                     function=function),
-                                 kind=self._hung_kind.get(function, "cpu"))
+                                 kind=self._hung[function])
         worker = self.ensure_loaded()
         timeout = min(self.remaining(), self.call_timeout)
         if timeout <= 0:
@@ -402,10 +402,6 @@ class LearnerModule:
         request = {"op": op, "name": target, "args": args, "kwargs": kwargs, "monitor": monitor}
         sent = worker.send(request)
         return PendingCall(self, worker, function, timeout, sent, monitor)
-
-    @property
-    def _hung_kind(self) -> dict[str, str]:
-        return self.__dict__.setdefault("_hung_kinds", {})
 
     def _finish(self, pending: "PendingCall") -> CallResult:
         from grader.sandbox import codec
@@ -433,8 +429,7 @@ class LearnerModule:
             self._workers.pop(self.visibility, None)
         if status == "timeout":
             kind = "wall" if reply.get("timeout") == "wall" else "cpu"
-            self._hung.add(function)
-            self._hung_kind[function] = kind
+            self._hung[function] = kind
             if kind == "wall":
                 raise LearnerTimeout(tr(
                     "{function}() did not finish: it spent its time waiting without using the CPU "

@@ -19,6 +19,7 @@ import signal
 import site
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 
 from grader.sandbox import landlock, seccomp
@@ -234,9 +235,7 @@ def _leave_cgroups(paths: list[str]) -> None:
                 os.rmdir(path)
                 break
             except OSError:
-                import time
-
-                time.sleep(0.01)
+                time.sleep(0.01)  # the dead tree's last tasks are still leaving
 
 
 _SHARED = {"host_net": None}  # the zygote's own empty network namespace, when it could make one

@@ -132,8 +132,8 @@ class Worker:
         self.module: Any = None
         self.probes = dict(PROBES)
         self.snapshot = integrity.Snapshot(_watched_code(), integrity.library_namespaces(), PROBES)
-        # frames of these files end the monitor's stack scan: what calls torch.optim is below them
-        self.boundary = frozenset({self.module_path, __file__, *PROBE_FILES})
+        # the kit's own frames end the monitor's stack scan (a learner frame would let torch.optim hide)
+        self.boundary = frozenset({__file__, *PROBE_FILES})
 
     def load(self) -> dict:
         """Run the learner's module from the source read before confinement."""
