@@ -117,6 +117,27 @@ class RecordingModule:
         return Pending()
 
 
+def public_first(items: list) -> list:
+    """Each check module's public checks before its hidden ones (otherwise in file order).
+
+    A worker that has served a hidden check never serves a public one again (client.LearnerModule),
+    so this order lets one worker serve a whole exercise. A module where a public check waits for
+    a hidden one keeps its file order.
+    """
+    by_module: dict[Any, list] = {}
+    for item in items:
+        by_module.setdefault(item.module, []).append(item)
+    ordered = []
+    for checks in by_module.values():
+        specs = {spec_of(item.function).id: spec_of(item.function) for item in checks}
+        hidden = {check for check, spec in specs.items() if spec.visibility == "hidden"}
+        if any(spec.visibility != "hidden" and hidden & set(spec.depends) for spec in specs.values()):
+            ordered.extend(checks)
+        else:
+            ordered.extend(sorted(checks, key=lambda item: spec_of(item.function).visibility == "hidden"))
+    return ordered
+
+
 class GradingPlugin:
     """Collects one CheckResult per check; skips dependents of checks that did not pass."""
 
@@ -144,7 +165,8 @@ class GradingPlugin:
     def pytest_collection_modifyitems(self, session, config, items) -> None:
         kept = [item for item in items if spec_of(getattr(item, "function", None)) is not None]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
-        items[:] = kept
+        self._order = {item.nodeid: index for index, item in enumerate(kept)}  # the report keeps this order
+        items[:] = public_first(kept)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item) -> None:
@@ -198,6 +220,10 @@ class GradingPlugin:
         self._record(item, result)
 
     def pytest_sessionfinish(self, session) -> None:
+        order = getattr(self, "_order", {})
+        for exercise, by_node in self._by_node.items():
+            self.results[exercise] = [result for _, result in sorted(
+                by_node.items(), key=lambda pair: order.get(pair[0], len(order)))]
         for exercise, results in self.results.items():
             self._withdraw_borrowed_results(exercise, results)
         learner_dir = getattr(self.session, "learner_dir", None)

@@ -287,7 +287,8 @@ class CallResult:
     def used(self, *patterns: str) -> list[str]:
         """Names of recorded torch calls that match any pattern (`mse_loss`, `binary_cross_entropy*`)."""
         if not self.monitored:
-            raise RuntimeError("torch calls were not recorded: the exercise has no `forbidden` list in its metadata")
+            raise RuntimeError("torch calls were not recorded: the exercise has no `forbidden` list in its metadata, "
+                               "or the check module's FORBIDDEN_FOR does not name this function")
         found = []
         for name in sorted(self.calls):
             bare = name.strip("_").removeprefix("special_")
@@ -302,8 +303,9 @@ class CallResult:
 class LearnerModule:
     """A learner's module behind the boundary, with the exercise's CPU-time budget shared by its calls.
 
-    Public and hidden checks talk to separate workers (`visibility`), so nothing a hidden call
-    passed in can surface in a public check's feedback.
+    A worker that has served a hidden check never serves a public one (`visibility`), so nothing a
+    hidden call passed in can surface in a public check's feedback; with the checks ordered public
+    first (plugin.public_first) the public worker simply turns hidden, one worker per exercise.
     """
 
     zygote: Zygote
@@ -312,7 +314,7 @@ class LearnerModule:
     budget: float
     call_timeout: float
     monitor: bool = True
-    unmonitored: frozenset[str] = frozenset()
+    watched: frozenset[str] | None = None  # the functions whose torch calls are recorded (None: all)
     spent: float = 0.0
     longest_call: float = 0.0
     visibility: str = "public"
@@ -342,6 +344,11 @@ class LearnerModule:
         worker = self._workers.get(self.visibility)
         if worker is not None and worker.alive:
             return worker
+        if self.visibility == "hidden":  # the public worker turns hidden for good: it never serves public again
+            public = self._workers.pop("public", None)
+            if public is not None and public.alive:
+                self._workers["hidden"] = public
+                return public
         if not self.path.is_file():
             self._load_failure = ModuleUnavailable(tr("{file} is missing from the submission folder", file=self.filename),
                                                    "error")
@@ -398,7 +405,7 @@ class LearnerModule:
         if timeout <= 0:
             raise LearnerTimeout(tr("{file} used up its CPU-time budget of {budget:g} s before this check",
                                     file=self.filename, budget=self.budget))
-        monitor = self.monitor and function not in self.unmonitored
+        monitor = self.monitor and (self.watched is None or function in self.watched)
         request = {"op": op, "name": target, "args": args, "kwargs": kwargs, "monitor": monitor}
         sent = worker.send(request)
         return PendingCall(self, worker, function, timeout, sent, monitor)

@@ -181,7 +181,7 @@ def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str], 
 def main() -> None:
     worker_fd = int(sys.argv[1])
     from grader import kit
-    from grader.sandbox import confine
+    from grader.sandbox import confine, forkcost
 
     confine.make_undumpable()
     confine.die_with_parent()
@@ -192,6 +192,7 @@ def main() -> None:
     warm_up()
     readable = confine.readable_paths(confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),
                                       shared=(str(kit.GRADER_DIR / "data"),))
+    forkcost.prepare_for_forking()
     control.send(b"ready")
     serve(control, readable)
 
