@@ -184,12 +184,14 @@ class WorkerHandle:
 
     def send(self, message: dict) -> bool:
         """Send a request and start its clocks; False when the worker is already gone."""
+        from grader.sandbox import request_codec  # imports torch: not before the zygote started
+
         try:
             self.sock.settimeout(None)
             self._sent_at = time.monotonic()
             self._cpu_mark = self.cpu_seconds()
             self._delay_mark = self.run_delay()
-            send_frame(self.sock, pickle.dumps(message))
+            send_frame(self.sock, request_codec.dumps(message))
             return True
         except OSError:
             self.kill()

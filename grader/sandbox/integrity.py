@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import builtins
 import types
+from operator import attrgetter, is_
 from typing import Any, Callable
+
+from grader.sandbox import dictversion
+
+_FUNCTION_STATE = ("__code__", "__defaults__", "__kwdefaults__", "__closure__", "__globals__")
 
 
 def _functions_of(owner: Any) -> dict[str, Callable]:
@@ -46,6 +51,16 @@ class Snapshot:
         self._library = [(owner, _namespace(owner)) for owner in library]
         self._registry = registry
         self._registry_items = dict(registry)
+        # the fast path: watched functions' state read in C, and the namespaces' modification tags
+        self._watched = list(self.functions.values())
+        self._getters = [attrgetter(name) for name in _FUNCTION_STATE]
+        self._states = [list(map(getter, self._watched)) for getter in self._getters]
+        self._dicts = [dictversion.underlying_dict(owner) for owner in [*owned, *library]] + [registry]
+        self._tags = self._tags_now()
+
+    def _tags_now(self) -> list[int] | None:
+        read = dictversion.version_of
+        return None if read is None else list(map(read, self._dicts))
 
     @staticmethod
     def _state(fn: Callable) -> tuple:
@@ -53,6 +68,15 @@ class Snapshot:
 
     def changed(self) -> str | None:
         """The name of the first watched piece that differs from the snapshot, or None."""
+        if (self._tags is not None and self._tags_now() == self._tags
+                and all(all(map(is_, map(getter, self._watched), saved)) for getter, saved in zip(self._getters, self._states))):
+            return None  # no watched namespace was modified and every function is as it was
+        found = self._compare()
+        if found is None:
+            self._tags = self._tags_now()  # a namespace only gained names (torch imports lazily): the new baseline
+        return found
+
+    def _compare(self) -> str | None:
         for name, fn in self.functions.items():
             if any(a is not b for a, b in zip(self._state(fn), self._code[name])):
                 return name

@@ -17,7 +17,7 @@ from typing import Any
 import torch
 
 from grader.probes import PROBES
-from grader.sandbox import codec, integrity
+from grader.sandbox import codec, integrity, request_codec  # noqa: F401 - rebuilds the requests' tensors
 from grader.sandbox.monitor import CallRecorder
 from grader.sandbox.wire import ChannelClosed, recv_frame, send_frame
 
