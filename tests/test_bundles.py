@@ -225,3 +225,30 @@ def test_prairielearn_question_layout(tmp_path):
     assert "download.pytorch.org/whl/cpu" in (out / "Dockerfile").read_text()
     again = CliRunner().invoke(main, ["prairielearn", str(out), "2"])
     assert again.exit_code == 2 and "--force" in again.stderr
+
+
+@pytest.mark.slow
+def test_a_closed_kit_still_lends_its_data_sets(tmp_path):
+    """setup.sh / run.sh close the kit to the workers' uid, but ex11 reads the kit's wine data through it."""
+    runner = CliRunner()
+    assert runner.invoke(main, ["gradescope", str(tmp_path / "ag.zip"), "ex11"]).exit_code == 0
+    assert runner.invoke(main, ["prairielearn", str(tmp_path / "question"), "ex11"]).exit_code == 0
+    gradescope, prairielearn = tmp_path / "gs", tmp_path / "pl"
+    with zipfile.ZipFile(tmp_path / "ag.zip") as archive:
+        archive.extractall(gradescope / "source")
+        setup = archive.read("setup.sh").decode()
+    closing = "\n".join(line for line in setup.splitlines() if line.startswith("chmod"))
+    assert closing and subprocess.run(["bash", "-c", closing], env={**os.environ, "ROOT": str(gradescope)}).returncode == 0
+    assert not (gradescope / "source" / "kit" / "solutions").stat().st_mode & 0o077
+    shutil.copytree(tmp_path / "question" / "tests", prairielearn / "tests")
+    for folder in (gradescope / "submission", prairielearn / "student"):
+        folder.mkdir(parents=True)
+        shutil.copy(kit.SOLUTIONS_DIR / "ex11_optimizers.py", folder)
+    points = metadata.load().get("ex11_optimizers").points
+    ran = _run(["bash", str(gradescope / "source" / "run_autograder")], _env(AUTOGRADER_ROOT=str(gradescope)))
+    data = json.loads((gradescope / "results" / "results.json").read_text())
+    assert data["score"] == points, (ran.stderr, [t["output"] for t in data["tests"] if t["score"] < t["max_score"]])
+    ran = _run(["bash", str(prairielearn / "tests" / "run.sh")], _env(GRADE_ROOT=str(prairielearn)))
+    data = json.loads((prairielearn / "results" / "results.json").read_text())
+    assert data["score"] == 1.0, (ran.stderr, [t["message"] for t in data["tests"] if t["points"] < t["max_points"]])
+    assert not (prairielearn / "tests" / "kit" / "solutions").stat().st_mode & 0o077

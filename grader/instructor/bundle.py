@@ -66,3 +66,16 @@ if [ -z "$PY" ]; then
   PY="$(command -v python3.11)"
 fi
 '''
+
+
+def close_kit(folder: str) -> str:
+    """Shell lines closing the kit under `folder` to everyone but root, except its public data sets.
+
+    Learner code runs in confined workers under a uid of its own: it must not read the checks or
+    the reference solutions, yet the exercises read the kit's data sets (grader/data, which every
+    learner's own kit ships), reached through folders a worker may pass but not list.
+    """
+    return (f'chmod -R go-rwx "{folder}"\n'
+            f'chmod go+x "{folder}" "{folder}/kit" "{folder}/kit/grader"\n'
+            f'chmod -R go+rX "{folder}/kit/grader/data"\n')
+

@@ -15,7 +15,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from grader.instructor.bundle import FIND_PYTHON, BundleError, kit_files, pip_lines
+from grader.instructor.bundle import FIND_PYTHON, BundleError, close_kit, kit_files, pip_lines
 from grader.instructor.platform import BUNDLE_FILE, Graded, Settings, check_lines, grade_submission
 
 HIDDEN_VISIBILITIES = ("after_published", "hidden", "after_due_date")
@@ -28,10 +28,10 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 "$PY" -m venv "$ROOT/venv"
 "$ROOT/venv/bin/python" -m pip install --no-cache-dir --upgrade pip
 """ + "{pip}" + """
-# The kit (checks, reference solutions) stays in $ROOT/source/kit, readable by root only: learner code
-# runs in confined workers under a uid of its own, which can neither read it nor write the results.
-chmod -R go-rwx "$ROOT/source"
-"""
+# The kit (checks, reference solutions) stays in $ROOT/source/kit, readable by root only but for its
+# data sets: learner code runs in confined workers under a uid of its own, which can neither read it
+# nor write the results.
+""" + close_kit("$ROOT/source")
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for each submission: /autograder/submission -> /autograder/results/results.json

@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 from grader import metadata
-from grader.instructor.bundle import BundleError, kit_files, pip_lines
+from grader.instructor.bundle import BundleError, close_kit, kit_files, pip_lines
 from grader.instructor.platform import BUNDLE_FILE, Graded, Settings, check_lines, grade_submission
 
 IMAGE = "torch-exercise-kit-grader"
@@ -25,7 +25,8 @@ RUN_SH = """#!/usr/bin/env bash
 ROOT="${GRADE_ROOT:-/grade}"
 PYTHON="${KIT_PYTHON:-python3}"
 mkdir -p "$ROOT/results"
-chmod -R go-rwx "$ROOT/tests" 2>/dev/null || true
+{
+""" + close_kit("$ROOT/tests") + """} 2>/dev/null || true
 cd "$ROOT/tests/kit" || exit 1
 exec "$PYTHON" -m grader.instructor.prairielearn
 """
