@@ -56,11 +56,8 @@ class Snapshot:
         self._getters = [attrgetter(name) for name in _FUNCTION_STATE]
         self._states = [list(map(getter, self._watched)) for getter in self._getters]
         self._dicts = [dictversion.underlying_dict(owner) for owner in [*owned, *library]] + [registry]
-        self._tags = self._tags_now()
-
-    def _tags_now(self) -> list[int] | None:
-        read = dictversion.version_of
-        return None if read is None else list(map(read, self._dicts))
+        self._read = dictversion.version_of  # held here: rebinding the module's name changes nothing
+        self._tags = None if self._read is None else list(map(self._read, self._dicts))
 
     @staticmethod
     def _state(fn: Callable) -> tuple:
@@ -68,12 +65,13 @@ class Snapshot:
 
     def changed(self) -> str | None:
         """The name of the first watched piece that differs from the snapshot, or None."""
-        if (self._tags is not None and self._tags_now() == self._tags
+        tags = None if self._read is None else list(map(self._read, self._dicts))
+        if (tags is not None and tags == self._tags
                 and all(all(map(is_, map(getter, self._watched), saved)) for getter, saved in zip(self._getters, self._states))):
             return None  # no watched namespace was modified and every function is as it was
         found = self._compare()
         if found is None:
-            self._tags = self._tags_now()  # a namespace only gained names (torch imports lazily): the new baseline
+            self._tags = tags  # a namespace only gained names (torch imports lazily): the new baseline
         return found
 
     def _compare(self) -> str | None:
