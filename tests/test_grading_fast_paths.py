@@ -33,6 +33,14 @@ def test_plain_tensors_arrive_equal_and_fresh(tensor):
         assert got.untyped_storage().data_ptr() != tensor.untyped_storage().data_ptr()
 
 
+def test_an_argument_owns_its_memory_as_before():
+    got = pickle.loads(request_codec.dumps((torch.randn(2, 3),)))[0]
+    assert got._base is None
+    got.detach_()
+    got.resize_(4, 4)  # a learner may resize or detach its input in place
+    assert got.shape == (4, 4)
+
+
 def test_the_same_tensor_twice_arrives_as_one():
     tensor = torch.randn(3)
     first, second = pickle.loads(request_codec.dumps((tensor, tensor)))
@@ -203,5 +211,22 @@ def test_rebinding_the_tag_reader_hides_nothing(snapshot_parts, monkeypatch):
     snapshot, owned, library, watched, registry = snapshot_parts
     frozen = {id(d): dictversion.version_of(d) for d in snapshot._dicts} if dictversion.version_of else {}
     monkeypatch.setattr(dictversion, "version_of", lambda mapping: frozen.get(id(mapping), 0))
+    library.allclose = lambda a, b: True
+    assert "allclose" in snapshot.changed()
+
+
+def test_rebinding_ctypes_hides_nothing(snapshot_parts, monkeypatch):
+    import ctypes
+
+    snapshot, owned, library, watched, registry = snapshot_parts
+    seen: dict = {}
+
+    class Stale:  # answers every address with the first tag it read there
+        @staticmethod
+        def from_address(address):
+            real = ctypes.c_uint64.__dict__  # noqa: F841 - only to show the real class is still reachable
+            return SimpleNamespace(value=seen.setdefault(address, 0))
+
+    monkeypatch.setattr(ctypes, "c_uint64", Stale)
     library.allclose = lambda a, b: True
     assert "allclose" in snapshot.changed()

@@ -19,8 +19,10 @@ def _reader() -> Callable[[dict], int] | None:
     if sys.implementation.name != "cpython" or not (3, 6) <= sys.version_info[:2] < (3, 12):
         return None
 
-    def read(mapping: dict) -> int:
-        return ctypes.c_uint64.from_address(id(mapping) + _OFFSET).value
+    # everything the reader uses is bound now: rebinding ctypes' names later changes nothing
+    def read(mapping: dict, _at=ctypes.c_uint64.from_address, _value=ctypes.c_uint64.value.__get__, _id=id,
+             _offset=_OFFSET) -> int:
+        return _value(_at(_id(mapping) + _offset))
 
     probe: dict[str, int] = {}
     try:

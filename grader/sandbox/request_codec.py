@@ -25,10 +25,10 @@ class _Aliased(Exception):
 
 
 def rebuild(data: bytes, dtype: str, shape: tuple, requires_grad: bool) -> torch.Tensor:
-    """Worker side: the tensor back from its bytes (a fresh leaf with its own memory)."""
-    kind = _DTYPES[dtype]
-    tensor = torch.frombuffer(bytearray(data), dtype=kind) if data else torch.empty(0, dtype=kind)
-    tensor = tensor.reshape(shape)
+    """Worker side: the tensor back from its bytes (a fresh leaf owning resizable memory, not a view)."""
+    tensor = torch.empty(shape, dtype=_DTYPES[dtype])
+    if data:
+        tensor.reshape(-1).view(torch.uint8).copy_(torch.frombuffer(bytearray(data), dtype=torch.uint8))
     return tensor.requires_grad_(True) if requires_grad else tensor
 
 
