@@ -23,7 +23,7 @@ def learner(request):
     forbidden_for = getattr(request.module, "FORBIDDEN_FOR", None)
     module.watched = frozenset(forbidden_for) if forbidden_for is not None else None
     spec = spec_of(request.function)
-    module.visibility = spec.visibility if spec is not None else "public"  # hidden calls get their own worker
+    module.visibility = spec.visibility if spec is not None else "public"  # a hidden call's worker never serves public ones
     return module
 
 

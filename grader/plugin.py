@@ -150,6 +150,7 @@ class GradingPlugin:
         self._pending: dict[str, CheckResult] = {}
         self._notes: dict[str, list] = {}  # nodeid -> the learner calls its check made
         self._forbidden_for: dict[str, dict[str, tuple[str, ...]]] = {}  # exercise -> function -> patterns
+        self._order: dict[str, int] = {}  # nodeid -> position in its file: the report keeps this order
 
     # hooks ----------------------------------------------------------------------------------
     def pytest_configure(self, config) -> None:
@@ -165,7 +166,7 @@ class GradingPlugin:
     def pytest_collection_modifyitems(self, session, config, items) -> None:
         kept = [item for item in items if spec_of(getattr(item, "function", None)) is not None]
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
-        self._order = {item.nodeid: index for index, item in enumerate(kept)}  # the report keeps this order
+        self._order = {item.nodeid: index for index, item in enumerate(kept)}
         items[:] = public_first(kept)
 
     @pytest.hookimpl(tryfirst=True)
@@ -220,10 +221,9 @@ class GradingPlugin:
         self._record(item, result)
 
     def pytest_sessionfinish(self, session) -> None:
-        order = getattr(self, "_order", {})
         for exercise, by_node in self._by_node.items():
             self.results[exercise] = [result for _, result in sorted(
-                by_node.items(), key=lambda pair: order.get(pair[0], len(order)))]
+                by_node.items(), key=lambda pair: self._order.get(pair[0], len(self._order)))]
         for exercise, results in self.results.items():
             self._withdraw_borrowed_results(exercise, results)
         learner_dir = getattr(self.session, "learner_dir", None)

@@ -224,7 +224,6 @@ def test_rebinding_ctypes_hides_nothing(snapshot_parts, monkeypatch):
     class Stale:  # answers every address with the first tag it read there
         @staticmethod
         def from_address(address):
-            real = ctypes.c_uint64.__dict__  # noqa: F841 - only to show the real class is still reachable
             return SimpleNamespace(value=seen.setdefault(address, 0))
 
     monkeypatch.setattr(ctypes, "c_uint64", Stale)

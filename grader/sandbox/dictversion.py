@@ -12,7 +12,8 @@ import gc
 import sys
 from typing import Any, Callable
 
-_OFFSET = 2 * ctypes.sizeof(ctypes.c_ssize_t) + ctypes.sizeof(ctypes.c_ssize_t)  # refcount, type, ma_used
+_WORD = ctypes.sizeof(ctypes.c_ssize_t)
+_USED, _OFFSET = 2 * _WORD, 3 * _WORD  # after refcount and type: ma_used, then ma_version_tag
 
 
 def _reader() -> Callable[[dict], int] | None:
@@ -31,7 +32,7 @@ def _reader() -> Callable[[dict], int] | None:
         second = read(probe)
         probe["x"] = 2
         third = read(probe)
-        used = ctypes.c_ssize_t.from_address(id(probe) + 2 * ctypes.sizeof(ctypes.c_ssize_t)).value
+        used = ctypes.c_ssize_t.from_address(id(probe) + _USED).value
     except (ValueError, OSError):
         return None
     if used != len(probe) or len({first, second, third}) != 3:

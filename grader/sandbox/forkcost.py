@@ -1,4 +1,4 @@
-"""Make the warm zygote cheap to fork: every worker is two forks of it, 22 per student of a class.
+"""Make the warm zygote cheap to fork: every worker is two forks of it, eleven workers per student.
 
 A fork copies one page-table entry per 4 KiB page of private memory the parent has touched, and
 the exit of the child frees them again: with torch loaded that is ~150 MiB, ~10 ms of CPU per
@@ -15,6 +15,8 @@ from __future__ import annotations
 import ctypes
 import gc
 import sys
+
+from grader.sandbox.confine import _libc
 
 MADV_HUGEPAGE = 14
 MADV_COLLAPSE = 25
@@ -44,8 +46,7 @@ def collapse_into_huge_pages() -> int:
     if not sys.platform.startswith("linux"):
         return 0
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        madvise = libc.madvise
+        madvise = _libc().madvise
         madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
         madvise.restype = ctypes.c_int
         ranges = _writable_private_ranges()

@@ -61,7 +61,7 @@ class Snapshot:
 
     @staticmethod
     def _state(fn: Callable) -> tuple:
-        return (fn.__code__, fn.__defaults__, fn.__kwdefaults__, fn.__closure__, fn.__globals__)
+        return tuple(getattr(fn, name) for name in _FUNCTION_STATE)
 
     def changed(self) -> str | None:
         """The name of the first watched piece that differs from the snapshot, or None."""

@@ -20,7 +20,7 @@ _DTYPES = {str(dtype): dtype for dtype in (
     torch.int8, torch.uint8, torch.bool, torch.complex64, torch.complex128)}
 
 
-class _Aliased(Exception):
+class _NotPlain(Exception):
     """The request holds a tensor the fast path cannot send faithfully."""
 
 
@@ -43,10 +43,10 @@ class _Pickler(pickle.Pickler):
         if (obj._base is not None or obj.layout != torch.strided or obj.device.type != "cpu"
                 or not obj.is_contiguous() or obj.is_conj() or obj.is_neg()
                 or obj.__dict__ or str(obj.dtype) not in _DTYPES or (obj.requires_grad and not obj.is_leaf)):
-            raise _Aliased()
+            raise _NotPlain()
         storage = obj.untyped_storage().data_ptr()
         if obj.numel() and storage in self._storages:
-            raise _Aliased()
+            raise _NotPlain()
         self._storages.add(storage)
         flat = obj.detach().reshape(-1)
         data = flat.view(torch.uint8).numpy().tobytes() if flat.numel() else b""
@@ -58,6 +58,6 @@ def dumps(message: Any) -> bytes:
     buffer = io.BytesIO()
     try:
         _Pickler(buffer).dump(message)
-    except _Aliased:
+    except _NotPlain:
         return pickle.dumps(message)
     return buffer.getvalue()
