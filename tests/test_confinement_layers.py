@@ -544,16 +544,25 @@ MEMORY_TREE = """
                 if not data:
                     break
                 filled += len(data)
+        time.sleep(0.5)  # an OOM kill lands on a child that already reported as well as on the allocating one
+        alive = sum(1 for pid in pids if os.waitpid(pid, os.WNOHANG) == (0, 0))
         for pid in pids:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        return filled
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        return min(filled, alive)  # children holding their memory at the same time
 """
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="the cgroup layer needs root (cgroup v1 here)")
 def test_cgroup_caps_memory_of_the_whole_tree(zygotes, tmp_path):
-    """Four processes of 640 MB each stay under the per-process address-space limit, not under the tree's."""
+    """Four processes of 640 MB each stay under the per-process address-space limit, not under the tree's.
+
+    Counted is how many hold their memory at once: the OOM killer may pick a child that already
+    reported, not only the one still allocating.
+    """
     children, each = 4, 640 * 1024**2
     on, off = zygotes(), zygotes("cgroup")
     token = uuid.uuid4().hex
