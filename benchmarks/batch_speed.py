@@ -8,14 +8,15 @@ student, so no two submissions are identical (the batch's cache and de-duplicati
 Measured in the same run, interleaved:
 - the loop: `grade run --dir STUDENT --json` for --sample students spread over the class
   (mean × class size = what the shell loop would take);
-- the batch: `grade batch CLASS --out fresh/ --jobs J` for each J in --jobs, from an empty cache;
+- the batch: `grade batch CLASS --out fresh/ --jobs J` for each J in --jobs, from an empty cache
+  (with --unpinned also with `--no-pin-cores`, the grading processes left to the scheduler);
 - the peak memory (PSS) of the batch's whole process tree (sampled from /proc), in the first and the
   second half of the run (flat when the second is no higher), in a separate, untimed batch run:
   reading smaps_rollup walks page tables and slowed the timed run it watched by a fifth;
 - the Gradescope entry point (`run_autograder`) for one full correct submission, as a ratio
   to the floor `python -c "import torch"`.
 
-    python benchmarks/batch_speed.py [--students 30] [--sample 6] [--jobs 2,3]
+    python benchmarks/batch_speed.py [--students 30] [--sample 6] [--jobs 2,3] [--unpinned]
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=6, help="students timed with `grade run --dir` (the loop)")
     parser.add_argument("--jobs", default=str(len(os.sched_getaffinity(0))), help="comma-separated --jobs values")
     parser.add_argument("--no-gradescope", action="store_true")
+    parser.add_argument("--unpinned", action="store_true", help="also time each batch with --no-pin-cores")
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="batch-speed-"))
@@ -180,6 +182,7 @@ def main() -> None:
         sample = folders[::step][:options.sample]
         loop_times = []
         batch_times: dict[int, float] = {}
+        unpinned: dict[int, float] = {}
         memory: dict[int, tuple[float, float]] = {}
         jobs = [int(j) for j in options.jobs.split(",")]
         # interleave: half the loop sample, the batches, the other half
@@ -198,6 +201,10 @@ def main() -> None:
             out = work / f"out-{count}"
             batch_times[count], _ = timed([sys.executable, "-m", "grader", "batch", str(work / "class"), "--out",
                                            str(out), "--jobs", str(count), "--no-progress"])
+            if options.unpinned:
+                unpinned[count], _ = timed([sys.executable, "-m", "grader", "batch", str(work / "class"), "--out",
+                                            str(work / f"unpinned-{count}"), "--jobs", str(count), "--no-progress",
+                                            "--no-pin-cores"])
         for folder in sample[half:]:
             loop_one(folder)
         for count in jobs:
@@ -220,6 +227,10 @@ def main() -> None:
             first, second = memory[count]
             print(f"{'--jobs ' + str(count):<22} {wall:>8.1f} {wall / loop:>8.3f} {loop / wall:>8.1f}x "
                   f"{wall / options.students * 300 / 60:>10.1f} min {first:>10.0f} / {second:<10.0f}")
+            if count in unpinned:
+                wall = unpinned[count]
+                print(f"{'--jobs ' + str(count) + ' --no-pin-cores':<22} {wall:>8.1f} {wall / loop:>8.3f} "
+                      f"{loop / wall:>8.1f}x {wall / options.students * 300 / 60:>10.1f} min")
         if not options.no_gradescope:
             wall, floor = gradescope_ratio(work)
             print(f"gradescope run_autograder, all exercises correct: {wall:.2f} s = {wall / floor:.1f} × "

@@ -14,7 +14,17 @@ import os
 import sys
 
 
+def keep_to_core(argv: list[str]) -> None:
+    """`--core N`: this process, its zygote and every worker stay on core N (inherited at fork)."""
+    if len(argv) == 2 and argv[0] == "--core":
+        try:
+            os.sched_setaffinity(0, {int(argv[1])})
+        except (OSError, ValueError):
+            pass  # a core taken away since the batch looked: the scheduler places us
+
+
 def main() -> None:
+    keep_to_core(sys.argv[1:])
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)  # stray output (ours or a library's) must not corrupt the protocol
 

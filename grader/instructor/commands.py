@@ -37,8 +37,10 @@ def learner_folder(directory: Path | None) -> Path:
 @click.option("--allow-unconfined", is_flag=True,
               help="Grade even where learner code can't be confined (Landlock plus a PID namespace or own uid).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--pin-cores/--no-pin-cores", default=True, show_default=True,
+              help="Keep each grading process on its own core when there are no more of them than cores.")
 def batch(submissions: Path, exercise: tuple[str, ...], out: Path, jobs: int | None, seed: int,
-          allow_unconfined: bool, progress: bool | None) -> None:
+          allow_unconfined: bool, progress: bool | None, pin_cores: bool) -> None:
     """Grade a class: one folder or .zip per student in SUBMISSIONS (or nbgrader's submitted/)."""
     from grader.cli import _select, usage_error
     from grader.instructor.batch import BatchError, Options, default_jobs, run_batch
@@ -46,7 +48,7 @@ def batch(submissions: Path, exercise: tuple[str, ...], out: Path, jobs: int | N
     selected = _select(exercise)
     if not submissions.is_dir():
         usage_error(f"no such folder: {submissions}")
-    options = Options(submissions, out, selected, jobs or default_jobs(), seed, allow_unconfined, progress)
+    options = Options(submissions, out, selected, jobs or default_jobs(), seed, allow_unconfined, progress, pin_cores)
     try:
         outcome = run_batch(options)
     except BatchError as exc:
