@@ -425,3 +425,24 @@ def test_an_nbgrader_course_is_read_from_its_submitted_folder(tmp_path):
     assert [e.student for e in entries] == ["ann"] and skipped == []
     entry = subs.prepare(entries[0], course, tmp_path / "work", metadata.load())
     assert entry.kind == "nbgrader" and entry.modules == ["ex02_cost.py"]
+
+
+def test_grading_processes_keep_to_distinct_cores_only_when_each_has_one():
+    from grader.instructor.batch import core_for
+
+    cores = sorted(os.sched_getaffinity(0))
+    assert core_for(0, 1) is None  # one process: the scheduler may move it
+    assert all(core_for(slot, len(cores) + 1) is None for slot in range(len(cores) + 1))  # they share cores
+    if len(cores) > 1:
+        assert sorted(core_for(slot, len(cores)) for slot in range(len(cores))) == cores
+
+
+@pytest.mark.parametrize("argv, expected", [(["--core", "LAST"], "LAST"), (["--core", "4096"], "ALL"), ([], "ALL")])
+def test_a_grading_process_keeps_to_its_core_and_survives_a_missing_one(argv, expected):
+    cores = sorted(os.sched_getaffinity(0))
+    argv = [str(cores[-1]) if arg == "LAST" else arg for arg in argv]
+    code = ("import os, sys; from grader.instructor.batch_worker import keep_to_core; keep_to_core(sys.argv[1:]); "
+            "print(*sorted(os.sched_getaffinity(0)))")
+    found = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=kit.KIT_ROOT,
+                           check=True).stdout.split()
+    assert [int(core) for core in found] == ([cores[-1]] if expected == "LAST" else cores)

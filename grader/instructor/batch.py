@@ -238,7 +238,7 @@ def core_for(slot: int, jobs: int) -> int | None:
 
     With one grading process per core, keeping each process tree (the process, its zygote, its
     workers) on one core spares the caches and the migrations of every fork: a class of 30 took
-    28.5 s pinned against 30.4 s unpinned on 2 cores (benchmarks/batch_speed.py --unpinned).
+    29.9 s pinned against 31.2 s unpinned on 2 cores (benchmarks/batch_speed.py --unpinned).
     With more processes than cores they share, so nothing is pinned.
     """
     try:
