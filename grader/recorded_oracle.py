@@ -18,6 +18,7 @@ import torch
 
 from grader.outcomes import CheckOutcome
 from grader.sandbox.codec import ForeignObject, ModuleSummary, decode, meta
+from grader.sandbox.plain import scalars_only
 
 FORMAT = "kit-oracle/1"
 METHODS = ("expected", "variants", "probe", "probe_variants")
@@ -126,9 +127,9 @@ def undecode(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): undecode(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [undecode(v) for v in value]
+        return value.copy() if scalars_only(value) else [undecode(v) for v in value]
     if isinstance(value, tuple):
-        return tuple(undecode(v) for v in value)
+        return tuple(value) if scalars_only(value) else tuple(undecode(v) for v in value)
     return value
 
 

@@ -229,3 +229,61 @@ def test_rebinding_ctypes_hides_nothing(snapshot_parts, monkeypatch):
     monkeypatch.setattr(ctypes, "c_uint64", Stale)
     library.allclose = lambda a, b: True
     assert "allclose" in snapshot.changed()
+
+
+# replies: a run of floats (a loss curve) as one packed block, everything else as before --------
+FLOATS = [0.1 * i for i in range(40)] + [float("nan"), float("inf"), float("-inf"), -0.0, 5e-324, 1e308]
+
+
+@pytest.mark.parametrize("value", [
+    FLOATS, tuple(FLOATS), {"costs": FLOATS, "w": [FLOATS, FLOATS[:3]]}, FLOATS[:15], FLOATS[:16],
+    FLOATS + [1], FLOATS + [True], [1.0] * 16 + ["x"], [],
+], ids=["list", "tuple", "nested", "short", "shortest-packed", "with-int", "with-bool", "with-str", "empty"])
+def test_a_run_of_floats_arrives_bit_for_bit_with_its_type(value):
+    from grader.sandbox import codec, plain
+
+    got = codec.roundtrip(value)
+    assert repr(got) == repr(value) and type(got) is type(value)  # nan, -0.0 and subnormals included
+    packed = plain.dumps(value)
+    if isinstance(value, (list, tuple)) and len(value) >= plain.FLOAT_RUN and all(type(v) is float for v in value):
+        assert packed[:1] in (b"D", b"E") and len(packed) == 5 + 8 * len(value)
+    elif isinstance(value, (list, tuple)):
+        assert packed[:1] in (b"l", b"t")
+
+
+def test_a_packed_run_is_held_to_the_format_limits(monkeypatch):
+    from grader.sandbox import plain
+
+    packed = plain.dumps([1.5] * 40)
+    for broken in (packed[:-1], packed[:5], b"D" + (2**31).to_bytes(4, "little") + packed[5:], packed + b"\0"):
+        with pytest.raises(plain.FormatError):
+            plain.loads(broken)
+    monkeypatch.setattr(plain, "MAX_ITEMS", 39)
+    with pytest.raises(plain.FormatError, match="too many items"):
+        plain.loads(packed)
+
+
+def test_scalar_runs_are_copied_not_shared():
+    from grader.instructor.memo import fresh_copy
+    from grader.recorded_oracle import undecode
+    from grader.sandbox import codec
+
+    costs = [0.5] * 20
+    for copier in (codec.decode, fresh_copy, undecode):
+        got = copier(costs)
+        assert got == costs and got is not costs  # a check that appends to it changes no one else's
+    Point = __import__("collections").namedtuple("Point", "x y")
+    assert type(undecode(Point(1.0, 2.0))) is tuple  # answers are plain data, as before
+
+
+def test_a_learners_sequence_is_read_once_when_encoded():
+    from grader.sandbox import codec
+
+    class Shifty(list):
+        reads = 0
+
+        def __iter__(self):
+            Shifty.reads += 1
+            return iter([1.0, 2.0] if Shifty.reads == 1 else [object()])
+
+    assert codec.encode(Shifty([0.0])) == [1.0, 2.0] and Shifty.reads == 1

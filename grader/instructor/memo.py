@@ -18,6 +18,7 @@ import torch
 
 from grader.recorded_oracle import UnrecordableArgument, _OracleByAnswer, key, undecode
 from grader.sandbox.codec import decode
+from grader.sandbox.plain import scalars_only
 
 MAX_ANSWERS = 4096
 
@@ -61,9 +62,9 @@ def fresh_copy(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: fresh_copy(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [fresh_copy(item) for item in value]
+        return value.copy() if scalars_only(value) else [fresh_copy(item) for item in value]
     if type(value) is tuple:
-        return tuple(fresh_copy(item) for item in value)
+        return value if scalars_only(value) else tuple(fresh_copy(item) for item in value)
     if isinstance(value, _IMMUTABLE):
         return value
     return copy.deepcopy(value)

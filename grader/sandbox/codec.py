@@ -108,7 +108,9 @@ def encode(value: Any, depth: int = 0) -> Any:
     if isinstance(value, (list, tuple)):
         if len(value) > MAX_ITEMS:
             raise EncodingError(f"a sequence of {len(value)} items is too long to check")
-        items = [encode(item, depth + 1) for item in value]
+        items = list(value)  # iterated once: a learner's sequence may answer differently each time
+        if not plain.scalars_only(items):
+            items = [encode(item, depth + 1) for item in items]
         return tuple(items) if isinstance(value, tuple) else items
     if isinstance(value, dict):
         if len(value) > MAX_ITEMS:
@@ -169,9 +171,9 @@ def decode(value: Any) -> Any:
             return ForeignObject(str(value[_OBJECT]), str(value.get("text", "")), value.get("number"))
         return {key: decode(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [decode(item) for item in value]
+        return value.copy() if plain.scalars_only(value) else [decode(item) for item in value]
     if isinstance(value, tuple):
-        return tuple(decode(item) for item in value)
+        return tuple(value) if plain.scalars_only(value) else tuple(decode(item) for item in value)
     return value
 
 

@@ -9,6 +9,8 @@ the trusted process run long, recurse deeply or allocate more than the frame it 
 from __future__ import annotations
 
 import struct
+import sys
+from array import array
 from typing import Any
 
 import torch
@@ -25,6 +27,13 @@ _U32 = struct.Struct("<I")
 _I64 = struct.Struct("<q")
 _F64 = struct.Struct("<d")
 _U64 = struct.Struct("<Q")
+SCALARS = frozenset({type(None), bool, int, float, str})
+FLOAT_RUN = 16  # a list or tuple of at least this many floats travels as one packed block
+
+
+def scalars_only(items: list | tuple) -> bool:
+    """Every item is None, a bool, int, float or str of exactly that type (one C-level pass)."""
+    return set(map(type, items)) <= SCALARS
 
 
 class FormatError(ValueError):
@@ -56,6 +65,11 @@ def _write(value: Any, out: bytearray, depth: int) -> None:
         out += b"f" + _F64.pack(value)
     elif type(value) is str:
         _write_text(b"s", value, out)
+    elif type(value) in (list, tuple) and len(value) >= FLOAT_RUN and set(map(type, value)) == {float}:
+        floats = array("d", value)  # a loss curve: 8 bytes a value, no per-item tag or walk
+        if sys.byteorder == "big":
+            floats.byteswap()
+        out += (b"D" if type(value) is list else b"E") + _U32.pack(len(value)) + floats.tobytes()
     elif type(value) in (list, tuple):
         out += (b"l" if type(value) is list else b"t") + _U32.pack(len(value))
         for item in value:
@@ -150,6 +164,14 @@ class _Reader:
             return _F64.unpack(self.take(8))[0]
         if tag == b"s":
             return self.text()
+        if tag in (b"D", b"E"):
+            n = self.count(_U32.unpack(self.take(4))[0])
+            floats = array("d")
+            floats.frombytes(self.take(8 * n))
+            if sys.byteorder == "big":
+                floats.byteswap()
+            items = floats.tolist()
+            return items if tag == b"D" else tuple(items)
         if tag in (b"l", b"t"):
             n = self.count(_U32.unpack(self.take(4))[0])
             items = [self.value(depth + 1) for _ in range(n)]
