@@ -57,6 +57,7 @@ def warm_up() -> None:
 
 
 _hard_exit = os._exit  # saved: workers replace os._exit to report learner calls to it
+_baseline = None  # the integrity snapshot every worker starts from; kept here, outside what it watches
 MAX_SOURCE_BYTES = 2 * 1024**2
 
 
@@ -138,7 +139,7 @@ def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str], 
         layers = confine.confine_inner(plan, outer, (channel_fd, layers_w), readable)
         os.write(layers_w, json.dumps(layers).encode())
         os.close(layers_w)
-        worker.serve(socket.socket(fileno=channel_fd), request["path"], request["name"], source)
+        worker.serve(socket.socket(fileno=channel_fd), request["path"], request["name"], source, _baseline)
         return
     os.close(layers_w)
     os.close(channel_fd)
@@ -179,6 +180,7 @@ def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str], 
 
 
 def main() -> None:
+    global _baseline
     worker_fd = int(sys.argv[1])
     from grader import kit
     from grader.sandbox import confine, forkcost
@@ -190,6 +192,9 @@ def main() -> None:
     confine.isolate_zygote_network()
     control = socket.socket(fileno=worker_fd)
     warm_up()
+    from grader.sandbox import worker  # imported by the warm-up
+
+    _baseline = worker.take_snapshot()
     readable = confine.readable_paths(confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),
                                       shared=(str(kit.GRADER_DIR / "data"),))
     forkcost.prepare_for_forking()
