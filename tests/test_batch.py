@@ -435,6 +435,8 @@ def test_grading_processes_keep_to_distinct_cores_only_when_each_has_one():
     assert all(core_for(slot, len(cores) + 1) is None for slot in range(len(cores) + 1))  # they share cores
     if len(cores) > 1:
         assert sorted(core_for(slot, len(cores)) for slot in range(len(cores))) == cores
+    if len(cores) > 2:  # fewer processes than cores: a second batch would be pinned to the same ones
+        assert core_for(0, 2) is None
 
 
 @pytest.mark.parametrize("argv, expected", [(["--core", "LAST"], "LAST"), (["--core", "4096"], "ALL"), ([], "ALL")])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import sys
 import types
 from pathlib import Path
 from types import SimpleNamespace
@@ -287,3 +288,52 @@ def test_a_learners_sequence_is_read_once_when_encoded():
             return iter([1.0, 2.0] if Shifty.reads == 1 else [object()])
 
     assert codec.encode(Shifty([0.0])) == [1.0, 2.0] and Shifty.reads == 1
+
+
+def test_a_learner_setting_the_byte_order_scrambles_nothing(monkeypatch):
+    from grader.sandbox import codec
+
+    from grader.sandbox import plain
+
+    with monkeypatch.context() as learner:
+        learner.setattr(sys, "byteorder", "big")  # in the worker; unwatched, so packing must not read it
+        payload = plain.dumps(codec.encode(FLOATS))
+    assert repr(codec.decode(plain.loads(payload))) == repr(FLOATS)  # read by the trusted side
+
+
+def test_nesting_is_limited_whatever_the_innermost_items_are():
+    from grader.sandbox import codec, plain
+
+    def nest(value, levels):
+        for _ in range(levels):
+            value = [value]
+        return value
+
+    for leaves in ([1], [1.0] * plain.FLOAT_RUN, [{"k": 1}]):
+        with pytest.raises(codec.EncodingError):
+            codec.encode(nest(leaves, codec.MAX_DEPTH))
+        with pytest.raises(plain.FormatError):
+            plain.dumps(nest(leaves, plain.MAX_DEPTH))
+    deep = b"l\x01\x00\x00\x00" * plain.MAX_DEPTH + plain.dumps([1.0] * plain.FLOAT_RUN)
+    with pytest.raises(plain.FormatError, match="nested too deeply"):
+        plain.loads(deep)
+
+
+BASELINE = '''
+import sys
+
+
+def baseline_left_behind():
+    zygote = sys.modules.get("grader.sandbox.zygote")
+    return zygote is not None and zygote._baseline is not None
+'''
+
+
+def test_a_worker_keeps_the_zygotes_integrity_baseline_to_itself(zygote, tmp_path):
+    path = tmp_path / "baseline.py"
+    path.write_text(BASELINE, encoding="utf-8")
+    module = LearnerModule(zygote=zygote, path=Path(path), name="baseline", budget=30.0, call_timeout=10.0)
+    try:
+        assert module.call("baseline_left_behind").value is False
+    finally:
+        module.close()

@@ -236,16 +236,17 @@ def default_jobs() -> int:
 def core_for(slot: int, jobs: int) -> int | None:
     """The core grading process `slot` keeps to, or None to let the scheduler place it.
 
-    With one grading process per core, keeping each process tree (the process, its zygote, its
-    workers) on one core spares the caches and the migrations of every fork: a class of 30 took
-    29.9 s pinned against 31.2 s unpinned on 2 cores (benchmarks/batch_speed.py --unpinned).
-    With more processes than cores they share, so nothing is pinned.
+    With exactly one grading process per core, keeping each process tree (the process, its
+    zygote, its workers) on one core spares the caches and the migrations of every fork: a class
+    of 30 took 29.9 s pinned against 31.2 s unpinned on 2 cores (benchmarks/batch_speed.py
+    --unpinned). With fewer processes than cores nothing is pinned (a second batch on the same
+    machine would be pinned to the same cores while others idle); with more, they share.
     """
     try:
         cores = sorted(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return None
-    if jobs < 2 or jobs > len(cores):
+    if jobs < 2 or jobs != len(cores):
         return None
     return cores[slot % len(cores)]
 

@@ -9,6 +9,7 @@ prints goes to stderr, never into the protocol. It ends at end of input.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -47,6 +48,7 @@ def main() -> None:
             protocol.write(json.dumps({"ready": False, "error": str(exc)}) + "\n")
             return
         protocol.write(json.dumps({"ready": True, "layers": layers}) + "\n")
+        frozen = False
         for line in sys.stdin:
             request = json.loads(line)
             try:
@@ -61,6 +63,10 @@ def main() -> None:
             except Exception as exc:  # noqa: BLE001 - reported as the grader's own failure for this student
                 reply = {"error": f"{type(exc).__name__}: {str(exc)[:300]}"}
             protocol.write(json.dumps(reply, ensure_ascii=False) + "\n")
+            if not frozen:  # torch, pytest, the checks and the references are loaded now: for good
+                gc.collect()
+                gc.freeze()  # later collections skip them: 0.054 -> 0.010 s of garbage collection a student
+                frozen = True
     finally:
         zygote.close()
         protocol.flush()

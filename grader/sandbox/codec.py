@@ -109,6 +109,8 @@ def encode(value: Any, depth: int = 0) -> Any:
         if len(value) > MAX_ITEMS:
             raise EncodingError(f"a sequence of {len(value)} items is too long to check")
         items = list(value)  # iterated once: a learner's sequence may answer differently each time
+        if items and depth + 1 > MAX_DEPTH:
+            raise EncodingError("the value is nested too deeply to check")
         if not plain.scalars_only(items):
             items = [encode(item, depth + 1) for item in items]
         return tuple(items) if isinstance(value, tuple) else items

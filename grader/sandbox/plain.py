@@ -29,6 +29,7 @@ _F64 = struct.Struct("<d")
 _U64 = struct.Struct("<Q")
 SCALARS = frozenset({type(None), bool, int, float, str})
 FLOAT_RUN = 16  # a list or tuple of at least this many floats travels as one packed block
+_SWAP = sys.byteorder == "big"  # read once: packed floats are little-endian like every other number here
 
 
 def scalars_only(items: list | tuple) -> bool:
@@ -66,8 +67,10 @@ def _write(value: Any, out: bytearray, depth: int) -> None:
     elif type(value) is str:
         _write_text(b"s", value, out)
     elif type(value) in (list, tuple) and len(value) >= FLOAT_RUN and set(map(type, value)) == {float}:
+        if depth + 1 > MAX_DEPTH:
+            raise FormatError("nested too deeply")
         floats = array("d", value)  # a loss curve: 8 bytes a value, no per-item tag or walk
-        if sys.byteorder == "big":
+        if _SWAP:
             floats.byteswap()
         out += (b"D" if type(value) is list else b"E") + _U32.pack(len(value)) + floats.tobytes()
     elif type(value) in (list, tuple):
@@ -166,9 +169,11 @@ class _Reader:
             return self.text()
         if tag in (b"D", b"E"):
             n = self.count(_U32.unpack(self.take(4))[0])
+            if n and depth + 1 > MAX_DEPTH:
+                raise FormatError("nested too deeply")
             floats = array("d")
             floats.frombytes(self.take(8 * n))
-            if sys.byteorder == "big":
+            if _SWAP:
                 floats.byteswap()
             items = floats.tolist()
             return items if tag == b"D" else tuple(items)

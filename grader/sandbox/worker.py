@@ -114,13 +114,14 @@ PROBE_FILES = _probe_files()  # listed in the zygote: a confined worker can't li
 def _watched_code() -> list[Any]:
     """The grader's worker-side code a forged observation would have to change."""
     import grader.probes
-    from grader.probes import batches_and_optimizers, classifiers, common, linear_basics, linear_training
+    from grader.probes import (batches_and_optimizers, classifiers, common, linear_basics, linear_training,
+                               training_curves)
     from grader.sandbox import dictversion, monitor, plain, wire
 
     return [codec, plain, wire, request_codec, dictversion, monitor, monitor.CallRecorder, sys.modules[__name__], Worker,
             OutputCapture,
             integrity, integrity.Snapshot, grader.probes, common, linear_basics, linear_training, classifiers,
-            batches_and_optimizers]
+            batches_and_optimizers, training_curves]
 
 
 def take_snapshot() -> integrity.Snapshot:

@@ -57,7 +57,7 @@ def warm_up() -> None:
 
 
 _hard_exit = os._exit  # saved: workers replace os._exit to report learner calls to it
-_baseline = None  # the integrity snapshot every worker starts from; kept here, outside what it watches
+_baseline = None  # the integrity snapshot every worker starts from (here: storing it changes nothing it watches)
 MAX_SOURCE_BYTES = 2 * 1024**2
 
 
@@ -139,7 +139,9 @@ def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str], 
         layers = confine.confine_inner(plan, outer, (channel_fd, layers_w), readable)
         os.write(layers_w, json.dumps(layers).encode())
         os.close(layers_w)
-        worker.serve(socket.socket(fileno=channel_fd), request["path"], request["name"], source, _baseline)
+        snapshot = _baseline
+        globals()["_baseline"] = None  # the worker holds it in its serving frame only
+        worker.serve(socket.socket(fileno=channel_fd), request["path"], request["name"], source, snapshot)
         return
     os.close(layers_w)
     os.close(channel_fd)
