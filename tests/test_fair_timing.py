@@ -3,11 +3,15 @@ spinning loop is stopped for its CPU, and a call that only sleeps is stopped as 
 
 from __future__ import annotations
 
+import csv
+import os
+import shutil
 import subprocess
 import sys
+
 import pytest
 
-from grader import kit
+from grader import kit, metadata
 from grader.sandbox.client import LearnerModule
 from grader.outcomes import LearnerTimeout
 
@@ -33,6 +37,26 @@ def test_solutions_pass_every_check_on_a_busy_machine(busy_machine, grade):
               for ex in report.exercises for check in ex.checks if check.status != "passed"]
     assert not failed
     assert report.score == report.max_score
+
+
+@pytest.mark.slow
+def test_a_batch_pinned_to_its_cores_passes_every_solution_on_a_busy_machine(busy_machine, tmp_path):
+    """One grading process per core, each kept to its core, with three spinners competing for them."""
+    for student in ("amy", "ben"):
+        folder = tmp_path / "class" / student
+        shutil.copytree(kit.SOLUTIONS_DIR, folder, ignore=shutil.ignore_patterns("__*"))
+        for module in folder.glob("ex*.py"):  # two different submissions: both are graded
+            module.write_text(module.read_text(encoding="utf-8") + f"# {student}\n", encoding="utf-8")
+    jobs = len(os.sched_getaffinity(0))
+    done = subprocess.run([sys.executable, "-m", "grader", "batch", str(tmp_path / "class"), "--out",
+                           str(tmp_path / "out"), "--jobs", str(jobs), "--no-progress"],
+                          capture_output=True, text=True, cwd=kit.KIT_ROOT, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with open(tmp_path / "out" / "grades.csv", newline="") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    full = sum(exercise.points for exercise in metadata.load().exercises)
+    assert {student: (row["total"], row["status"]) for student, row in rows.items()} == {
+        "amy": (f"{full:g}", "graded"), "ben": (f"{full:g}", "graded")}
 
 
 @pytest.fixture
