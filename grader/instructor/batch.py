@@ -238,7 +238,7 @@ def core_for(slot: int, jobs: int) -> int | None:
 
     With exactly one grading process per core, keeping each process tree (the process, its
     zygote, its workers) on one core spares the caches and the migrations of every fork: a class
-    of 30 took 29.9 s pinned against 31.2 s unpinned on 2 cores (benchmarks/batch_speed.py
+    of 30 took 27.0 s pinned against 28.9 s unpinned on 2 cores (benchmarks/batch_speed.py
     --unpinned). With fewer processes than cores nothing is pinned (a second batch on the same
     machine would be pinned to the same cores while others idle); with more, they share.
     """
