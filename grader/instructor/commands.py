@@ -38,7 +38,7 @@ def learner_folder(directory: Path | None) -> Path:
               help="Grade even where learner code can't be confined (Landlock plus a PID namespace or own uid).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.option("--pin-cores/--no-pin-cores", default=True, show_default=True,
-              help="Keep each grading process on its own core when there are no more of them than cores.")
+              help="Keep each grading process on its own core when there is exactly one per core.")
 def batch(submissions: Path, exercise: tuple[str, ...], out: Path, jobs: int | None, seed: int,
           allow_unconfined: bool, progress: bool | None, pin_cores: bool) -> None:
     """Grade a class: one folder or .zip per student in SUBMISSIONS (or nbgrader's submitted/)."""
