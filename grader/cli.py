@@ -84,6 +84,9 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
     ctrl_c = stop_on_ctrl_c()  # Ctrl-C stops at once (exit 130), even while torch imports or pytest runs
     zygote = ctrl_c.watch(Zygote.start())  # before our own torch import, so the two overlap
     try:
+        from grader import startup
+
+        startup.import_torch()
         from grader.render import render_report
         from grader.runner import run as run_checks
         from grader.oracle_select import default_oracle

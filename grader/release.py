@@ -295,7 +295,9 @@ def _record_main(target: Path) -> dict:
 
     zygote = Zygote.start()
     try:
-        from grader import metadata
+        from grader import metadata, startup
+
+        startup.import_torch()
         from grader.checking import spec_of
         from grader.recorded_oracle import RecordingOracle
         from grader.runner import run

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader import kit
+from grader import kit, startup
 from grader.metadata import Exercise
 from grader.report import Report, build_exercise, build_report
 from grader.sandbox.client import LearnerModule, Zygote
@@ -60,6 +60,7 @@ def pytest_args(check_files: list[Path]) -> list[str]:
 def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: int = DEFAULT_SEED,
         oracle: Any = None, follow_dependencies: bool = True, hidden_included: bool = True) -> Report:
     """Grade `exercises` in `learner_dir`; the zygote must have been started before torch was imported."""
+    startup.import_torch()  # once: overlaps with the zygote's own warm-up, which the first check waits for
     import pytest
 
     from grader.oracle import LiveOracle
@@ -76,7 +77,6 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
     import torch
 
     torch.set_num_threads(1)  # tiny reference runs; a second OpenMP thread only spins on a busy machine
-    _warm_optimizers()  # overlaps with the zygote's own warm-up, which the first check waits for
     confinement: set[str] = set()
     held: list[set[str]] = []
     cpu: dict[str, tuple[float, float]] = {}
@@ -106,16 +106,6 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
     report.confinement = layers  # type: ignore[attr-defined]
     report.cpu_seconds = cpu  # type: ignore[attr-defined] - (whole exercise, longest call), for `grade budgets`
     return report
-
-
-def _warm_optimizers() -> None:
-    """Pay torch.optim's ~1 s of lazy imports on the idle core while the zygote warms up."""
-    import torch
-
-    parameter = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([parameter], lr=0.1)
-    (parameter * 2).sum().backward()
-    optimizer.step()
 
 
 @contextlib.contextmanager

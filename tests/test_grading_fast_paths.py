@@ -337,3 +337,23 @@ def test_a_worker_keeps_the_zygotes_integrity_baseline_to_itself(zygote, tmp_pat
         assert module.call("baseline_left_behind").value is False
     finally:
         module.close()
+
+
+def test_torch_is_imported_without_full_collections_and_the_collector_comes_back():
+    code = """
+import gc
+full = []
+gc.callbacks.append(lambda phase, info: full.append(1) if phase == "stop" and info["generation"] == 2 else None)
+from grader import startup
+startup.import_torch()
+startup.import_torch()
+import torch, pytest
+print(len(full), gc.isenabled(), gc.get_freeze_count() > 100_000, type(torch.optim.SGD).__name__)
+"""
+    import subprocess
+
+    from grader import kit
+
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=kit.KIT_ROOT,
+                           check=True).stdout.split()
+    assert found == ["0", "True", "True", "type"]  # without it, importing torch sets off ~5 full collections

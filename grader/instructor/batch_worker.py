@@ -33,6 +33,9 @@ def main() -> None:
 
     zygote = Zygote.start()  # before torch is imported here, so the two imports overlap
     try:
+        from grader import startup
+
+        startup.import_torch()
         from grader import metadata
         from grader.instructor.memo import MemoOracle
         from grader.oracle_select import default_oracle

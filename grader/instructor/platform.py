@@ -78,6 +78,9 @@ def grade_submission(submission: Path, settings: Settings) -> Graded:
     zygote = Zygote.start()  # before torch is imported here
     work = Path(tempfile.mkdtemp(prefix="kit-submission-"))
     try:
+        from grader import startup
+
+        startup.import_torch()
         from grader.instructor.batch import missing_key_layers, refusal
         from grader.oracle_select import default_oracle
         from grader.render import render_report

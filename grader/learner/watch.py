@@ -44,6 +44,9 @@ class Session:
     """The warm side of the watch: a zygote, the oracle, pytest and the checks, loaded once."""
 
     def __init__(self, folder: Path, seed: int, zygote: Any) -> None:
+        from grader import startup
+
+        startup.import_torch()
         from grader.oracle_select import default_oracle
         from grader.runner import run as run_checks
 

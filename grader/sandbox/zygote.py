@@ -184,7 +184,7 @@ def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str], 
 def main() -> None:
     global _baseline
     worker_fd = int(sys.argv[1])
-    from grader import kit
+    from grader import kit, startup
     from grader.sandbox import confine, forkcost
 
     confine.make_undumpable()
@@ -193,10 +193,11 @@ def main() -> None:
     confine.sweep_cgroups()
     confine.isolate_zygote_network()
     control = socket.socket(fileno=worker_fd)
-    warm_up()
-    from grader.sandbox import worker  # imported by the warm-up
+    with startup.uncollected():
+        warm_up()
+        from grader.sandbox import worker  # imported by the warm-up
 
-    _baseline = worker.take_snapshot()
+        _baseline = worker.take_snapshot()
     readable = confine.readable_paths(confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),
                                       shared=(str(kit.GRADER_DIR / "data"),))
     forkcost.prepare_for_forking()
