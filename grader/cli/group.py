@@ -202,6 +202,10 @@ from grader.instructor.commands import register  # noqa: E402 - after main exist
 
 register(main)  # grade batch, grade gradescope, grade prairielearn
 
+from grader.authoring.commands import register as register_authoring  # noqa: E402
+
+register_authoring(main)  # grade dev new, grade dev check
+
 from grader.learner.commands import register as register_learner  # noqa: E402
 
 register_learner(main)  # grade progress, grade reset, grade watch; a student kit hides instructor commands

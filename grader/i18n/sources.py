@@ -154,18 +154,19 @@ def owner(where: str, exercises: set[str]) -> str | None:
     return None
 
 
-def texts_by_owner(group: "click.Group") -> dict[str | None, list[tuple[str, str]]]:
+def texts_by_owner(group: "click.Group | None") -> dict[str | None, list[tuple[str, str]]]:
     """The texts that need a translation, grouped by the exercise they belong to (None: the grader's own).
 
     A text more than one exercise uses (or an exercise and the grader) belongs to the grader's
-    catalog, so removing one exercise folder never takes away another's translation.
+    catalog, so removing one exercise folder never takes away another's translation. Without the
+    command group the help texts (the grader's own, never an exercise's) are left out.
     """
     from grader.catalog import metadata
     from grader.i18n import needs_translation
 
     exercises = {e.id for e in metadata.load().exercises}
     places: dict[str, list[tuple[str, str | None]]] = {}
-    for source in (metadata_texts(), check_descriptions(), code_templates(), cli_texts(group)):
+    for source in (metadata_texts(), check_descriptions(), code_templates(), cli_texts(group) if group else ()):
         for where, english in source:
             if english and needs_translation(english):
                 places.setdefault(english, []).append((where, owner(where, exercises)))

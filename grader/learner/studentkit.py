@@ -9,7 +9,7 @@ from pathlib import Path
 
 STARTERS = "starters"  # grader/starters/exNN_*.py: the untouched stubs `grade reset` restores
 # commands that need the reference solutions, the hidden checks or the mistake catalog
-INSTRUCTOR_COMMANDS = ("stubs", "release", "nbgrader", "budgets", "batch", "gradescope", "prairielearn")
+INSTRUCTOR_COMMANDS = ("stubs", "release", "nbgrader", "budgets", "batch", "gradescope", "prairielearn", "dev")
 TEXT = {
     "instructor_only": "`grade {command}` is for instructors: it needs the full kit with the reference solutions, "
                        "and this is a student kit",
