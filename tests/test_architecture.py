@@ -9,7 +9,7 @@ from pathlib import Path
 
 from grader.catalog import kit
 
-ROOMS = ("cli", "catalog", "grading", "reporting", "sandbox", "i18n", "learner", "instructor")
+ROOMS = ("cli", "authoring", "catalog", "curriculum", "grading", "reporting", "sandbox", "i18n", "learner", "instructor")
 
 
 def _modules() -> dict[str, Path]:

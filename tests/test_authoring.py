@@ -124,3 +124,33 @@ def test_every_built_in_exercise_passes_dev_check():
     result = grade(kit.KIT_ROOT, "dev", "check", "--no-corpus", timeout=1200)
     assert result.returncode == 0, result.stdout[-3000:]
     assert result.stdout.count("\nok   ") + result.stdout.startswith("ok   ") == len(metadata.load().exercises)
+
+
+@pytest.mark.slow
+def test_a_course_adds_a_folder_from_outside_the_kit_and_drops_the_rest(kit_copy, tmp_path):
+    name = "ex14_outside_demo"
+    assert grade(kit_copy, "dev", "new", name, "--no-measure").returncode == 0
+    outside = tmp_path / "my-course" / name
+    outside.parent.mkdir()
+    shutil.move(kit_copy / "grader" / "curriculum" / name, outside)
+    shutil.move(kit_copy / "solutions" / f"{name}.py", outside / "solution.py")
+    (kit_copy / "exercises" / f"{name}.py").unlink()
+    course = kit_copy / "course.toml"
+    course.write_text(f'exercises = ["{outside}", "ex02_cost"]\n', encoding="utf-8")
+    try:
+        assert [line.split()[0] for line in grade(kit_copy, "list").stdout.splitlines()] == [name, "ex02_cost"]
+        assert grade(kit_copy, "stubs").returncode == 0 and (kit_copy / "exercises" / f"{name}.py").is_file()
+        references = tmp_path / "references"
+        references.mkdir()
+        shutil.copy(outside / "solution.py", references / f"{name}.py")
+        ran = grade(kit_copy, "run", "14", "--dir", str(references), "--json")
+        assert ran.returncode == 0 and json.loads(ran.stdout)["exercises"][0]["status"] == "passed", ran.stdout
+        released = grade(kit_copy, "release", str(tmp_path / "student"))
+        assert released.returncode == 0, released.stderr
+        shipped = tmp_path / "student" / "grader" / "curriculum"
+        assert sorted(p.name for p in shipped.iterdir() if (p / "exercise.toml").is_file()) == sorted([name, "ex02_cost"])
+        assert not (shipped / name / "solution.py").exists()
+        assert grade(tmp_path / "student", "list").stdout.split()[0] == name  # the student kit keeps the order
+    finally:
+        course.unlink()
+        (kit_copy / "exercises" / f"{name}.py").unlink(missing_ok=True)

@@ -32,6 +32,11 @@ def new(name: str, no_measure: bool) -> None:
         reference, call = measure_budgets(made.folder)
         click.echo(f"measured the reference: {reference:.3f} s of CPU time ({call:.3f} s the longest call); "
                    f"budgets written to {name}/exercise.toml")
+    from grader.catalog import metadata
+
+    course = metadata.course_file()
+    if course is not None:
+        click.echo(f"note: the course in {course.name} chooses the exercises: add \"{name}\" to its `exercises`")
     click.echo(f"next: edit solutions/{name}.py and grader/curriculum/{name}/, then `grade stubs` and "
                f"`grade dev check {name}` (docs/authoring.md)")
 

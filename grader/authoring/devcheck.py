@@ -183,11 +183,11 @@ class Checker:
 
     def _release(self, exercise: metadata.Exercise, proof: Proof) -> None:
         from grader.grading.checking import spec_of
-        from grader.instructor.release import _stage_grader, strip_hidden
+        from grader.instructor.release import stage_grader, strip_hidden
 
         with tempfile.TemporaryDirectory(prefix="kit-dev-release-") as work:
             staged = Path(work) / "grader"
-            _stage_grader(staged, [exercise])
+            stage_grader(staged, [exercise])
             folder = staged / "curriculum" / exercise.id
             for name in metadata.INSTRUCTOR_ONLY:
                 if (folder / name).exists():

@@ -132,7 +132,7 @@ def _ignore(root: Path):
     return ignore
 
 
-def _stage_grader(target: Path, exercises: list[metadata.Exercise]) -> None:
+def stage_grader(target: Path, exercises: list[metadata.Exercise]) -> None:
     """grader/ without what only instructors have, holding exactly the course's exercise folders, in its order."""
     shutil.copytree(kit.GRADER_DIR, target, ignore=_ignore(kit.GRADER_DIR))
     curriculum = target / kit.CURRICULUM_DIR.name
@@ -260,7 +260,7 @@ def build(out: Path, *, force: bool = False) -> ReleaseSummary:
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
         staged = work / "kit"
-        _stage_grader(staged / "grader", exercises)
+        stage_grader(staged / "grader", exercises)
         hidden_removed = 0
         for exercise in exercises:
             module = staged / "grader" / kit.CURRICULUM_DIR.name / exercise.id / metadata.CHECKS_FILE

@@ -2,7 +2,7 @@
 
 train_step mistakes whose step() sees no gradient at all (zero_grad between backward and step,
 or zero_grad → forward → step → backward) leave W and b where they were; the checks tell them
-apart with the loop spy of grader/probes/linear_training.py. The step_before_backward variant
+apart with the loop spy of grader/probes/shared.py. The step_before_backward variant
 here is the other common form: step() first, with last call's gradients.
 """
 

@@ -2,7 +2,7 @@
 
 The loops whose step() never sees a gradient (zero_grad between backward and step, a detached
 forward pass, zero_grad → forward → step → backward) all leave the parameters where they
-started; the checks tell them apart with the loop spy of grader/probes/linear_training.py.
+started; the checks tell them apart with the loop spy of grader/probes/shared.py.
 """
 
 import torch
