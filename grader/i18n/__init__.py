@@ -22,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from grader.i18n.particles import format_template
+
 LANGUAGES = ("en", "ko")
 DEFAULT = "en"
 CATALOG_DIR = Path(__file__).resolve().parent
@@ -214,7 +216,7 @@ def localize(value: Any, lang: str | None = None) -> Any:
         template = catalog(lang).get(value.template, value.template)
         params = {key: localize(item, lang) for key, item in value.params.items()}
         try:
-            return template.format_map(params)
+            return format_template(template, params)
         except (KeyError, ValueError, IndexError):  # a broken translation never hides the message
             return str(value)
     if isinstance(value, str):
