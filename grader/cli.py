@@ -44,6 +44,7 @@ class KitGroup(LocalizedGroup):
 
     def main(self, args=None, prog_name=None, **extra):
         extra.pop("standalone_mode", None)
+        i18n.use_remembered(i18n.load_remembered())  # `grade lang ko`, below --lang and GRADE_LANG
         i18n.set_language(i18n.language_from_args(sys.argv[1:] if args is None else args))
         try:
             return super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
@@ -51,7 +52,9 @@ class KitGroup(LocalizedGroup):
             click.echo(exc.ctx.get_help())
             sys.exit(0)
         except click.ClickException as exc:
-            usage_error(" ".join(exc.format_message().split()))
+            from grader.i18n.cli import click_error_message
+
+            usage_error(click_error_message(exc))  # click's own words too, in the chosen language
         except click.Abort:
             click.echo("grade: " + i18n.localize(tr("interrupted")), err=True)
             sys.exit(1)

@@ -226,6 +226,7 @@ class GradingPlugin:
                 by_node.items(), key=lambda pair: self._order.get(pair[0], len(self._order)))]
         for exercise, results in self.results.items():
             self._withdraw_borrowed_results(exercise, results)
+            said_once(results)
         learner_dir = getattr(self.session, "learner_dir", None)
         for results in self.results.values():
             for result in results:
@@ -359,6 +360,21 @@ class GradingPlugin:
             result.message = tr("{message} (random inputs; replay: grade run {exercise} --seed {seed})",
                                 message=result.message or "", exercise=exercise, seed=self.session.seed)
         return result
+
+
+def said_once(results: list[CheckResult]) -> None:
+    """A failure message already shown under an earlier check of the exercise (a dtype check meeting the
+    shape problem first) points to that check instead of repeating itself; verdict and points stay."""
+    first: dict[str, CheckResult] = {}
+    for result in results:
+        if result.status not in ("failed", "error") or not result.message:
+            continue
+        key = str(result.message)
+        earlier = first.setdefault(key, result)
+        if earlier is not result:
+            result.message = tr("the same problem as in “{check}” above", check=earlier.description)
+            if result.hint == earlier.hint:
+                result.hint = None
 
 
 def _tampered(call: Any) -> bool:

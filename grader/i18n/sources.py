@@ -34,8 +34,15 @@ def metadata_texts() -> Iterator[tuple[str, str]]:
         yield f"{exercise.id}.title", exercise.title
         for number, hint in enumerate(exercise.hints, start=1):
             yield f"{exercise.id}.hint.{number}", hint
+    from grader.plugin import mistake_label
+
     for mistake, hint in catalog.mistakes.items():
         yield f"mistake.{mistake}", hint
+        yield f"mistake.{mistake}.name", mistake_label(mistake)  # named in a hidden check's message
+    from grader.known_errors import MISTAKES
+
+    for mistake in MISTAKES:  # recognised exceptions (their hints are tr() texts of grader/known_errors.py)
+        yield f"mistake.{mistake}.name", mistake_label(mistake)
 
 
 def _is_check(decorator: ast.expr) -> bool:
@@ -87,7 +94,9 @@ def code_templates(root: Path = GRADER_DIR) -> Iterator[tuple[str, str]]:
 
 
 def cli_texts() -> Iterator[tuple[str, str]]:
-    """The help a learner reads: the group's, and every command that takes `--lang`."""
+    """The help a learner reads: the group's, each command's line in it, and every command that takes `--lang`."""
+    import inspect
+
     import click
 
     from grader.cli import main
@@ -97,6 +106,8 @@ def cli_texts() -> Iterator[tuple[str, str]]:
     for name, command in sorted(main.commands.items()):
         names = {p.name for p in command.params}
         if "lang" not in names:
+            if command.help and not command.hidden:  # its line in `grade --help`
+                yield f"cli.{name}", inspect.cleandoc(command.help).partition("\f")[0]
             continue
         if command.help:
             yield f"cli.{name}", command.help

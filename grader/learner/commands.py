@@ -1,4 +1,4 @@
-"""The learner's commands beside `grade run`: progress, reset and watch (thin click commands)."""
+"""The learner's commands beside `grade run`: progress, reset, watch and lang (thin click commands)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from grader import i18n
+from grader.i18n.cli import LocalizedCommand, lang_option
 from grader.learner.text import tr
 
 TEXT = {
@@ -13,7 +15,8 @@ TEXT = {
 }
 
 
-@click.command()
+@click.command(cls=LocalizedCommand)
+@lang_option
 def progress() -> None:
     """Which exercises pass, points so far and the next exercise (from your last `grade run`)."""
     from grader.cli import _catalog
@@ -25,9 +28,10 @@ def progress() -> None:
         click.echo(line)
 
 
-@click.command()
+@click.command(cls=LocalizedCommand)
 @click.argument("exercise")
 @click.option("--yes", "-y", is_flag=True, help="Don't ask for confirmation.")
+@lang_option
 def reset(exercise: str, yes: bool) -> None:
     """Put EXERCISE's untouched stub back; your version is kept beside it as a backup."""
     from grader import kit
@@ -57,11 +61,12 @@ def reset(exercise: str, yes: bool) -> None:
     click.echo(tr(resetter.TEXT["done"], file=chosen.filename, backup=backup.name if backup else "-"))
 
 
-@click.command()
+@click.command(cls=LocalizedCommand)
 @click.argument("exercise", required=False)
 @click.option("--dir", "directory", type=click.Path(path_type=Path), default=None,
               help="Folder with the exercise modules (default: exercises/).")
 @click.option("--seed", type=int, default=None, help="Seed for randomised checks.")
+@lang_option
 def watch(exercise: str | None, directory: Path | None, seed: int | None) -> None:
     """Re-check the exercise you are on (or EXERCISE) each time you save it; moves on when it passes."""
     import sys
@@ -81,9 +86,23 @@ def watch(exercise: str | None, directory: Path | None, seed: int | None) -> Non
     sys.exit(status)
 
 
+@click.command("lang", cls=LocalizedCommand)
+@click.argument("language", required=False, type=click.Choice([*i18n.LANGUAGES, "auto"]), metavar="[en|ko|auto]")
+@lang_option
+def lang(language: str | None) -> None:
+    """Show the language grade speaks, or remember one for this kit: en, ko, or auto (the locale's)."""
+    from grader.learner import language as chooser
+
+    if language is None:
+        click.echo(chooser.describe(i18n.chosen_option()))
+        return
+    for line in chooser.remember(None if language == "auto" else language):
+        click.echo(line)
+
+
 def register(group: click.Group) -> None:
     from grader.learner.studentkit import hide_instructor_commands
 
-    for command in (progress, reset, watch):
+    for command in (progress, reset, watch, lang):
         group.add_command(command)
     hide_instructor_commands(group)
