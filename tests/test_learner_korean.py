@@ -43,6 +43,7 @@ def test_the_detector_sees_english_and_spares_code():
 def korean_kit(tmp_path, monkeypatch):
     """A learner's kit (exercises/ copied) as the current folder, under GRADE_LANG=ko."""
     shutil.copytree(kit.KIT_ROOT / "exercises", tmp_path / "exercises")
+    (tmp_path / "empty").mkdir()
     monkeypatch.chdir(tmp_path)
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
@@ -123,6 +124,8 @@ def test_watch_refuses_nothing_and_progress_names_the_korean_title(korean_kit):
     ["nosuch"],  # click: no such command
     ["reset", "ex99"],  # ours: unknown exercise
     ["lang", "fr"],
+    ["run", "--dir", "no-such-folder"],  # ours: a folder that is not there
+    ["run", "--dir", "empty"],  # ours: a folder without exercise modules
 ])
 def test_usage_errors_are_korean(korean_kit, args):
     result = CliRunner().invoke(main, args)
@@ -159,6 +162,7 @@ def test_grade_lang_remembers_the_choice_for_every_command(remembering_kit, monk
     said = runner.invoke(main, ["lang", "ko"])
     assert said.exit_code == 0 and "한국어" in said.output and ".grade/state.json" in said.output
     assert (remembering_kit / ".grade" / "state.json").is_file()
+    (remembering_kit / "exercises" / "ex01_hypothesis.py").unlink()
     for args in (["list"], ["progress"], ["hint", "1"], ["reset", "1", "--yes"]):
         assert HANGUL.search(runner.invoke(main, args).output), args
     assert "`grade lang ko`" in runner.invoke(main, ["lang"]).output

@@ -14,17 +14,18 @@ def learner_folder(directory: Path | None) -> Path:
     """`grade run --dir`: the folder to grade (the folder itself or its exercises/), or a one-line usage error."""
     from grader import kit
     from grader.cli import usage_error
+    from grader.i18n import tr
     from grader.instructor.locate import NoModules, resolve_dir
 
     if directory is None or not directory.is_dir():
         folder = kit.default_exercises_dir() if directory is None else directory
         if not folder.is_dir():
-            usage_error(f"no such folder: {folder}")
+            usage_error(tr("no such folder: {folder}", folder=str(folder)))
         return folder
     try:
         return resolve_dir(directory)
     except NoModules as exc:
-        usage_error(str(exc))
+        usage_error(exc.args[0])  # a translatable message
 
 
 @click.command("batch")

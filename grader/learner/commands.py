@@ -58,7 +58,10 @@ def reset(exercise: str, yes: bool) -> None:
     state = State(folder)
     state.forget(chosen.id)
     state.save()
-    click.echo(tr(resetter.TEXT["done"], file=chosen.filename, backup=backup.name if backup else "-"))
+    if backup is None:
+        click.echo(tr(resetter.TEXT["restored"], file=chosen.filename))
+    else:
+        click.echo(tr(resetter.TEXT["done"], file=chosen.filename, backup=backup.name))
 
 
 @click.command(cls=LocalizedCommand)

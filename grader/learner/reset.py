@@ -10,6 +10,7 @@ from grader.metadata import Exercise
 TEXT = {
     "confirm": "Replace {file} with the untouched exercise? Your version is kept as {backup}.",
     "done": "{file} is the untouched exercise again; your version is in {backup}.",
+    "restored": "{file} was missing: the untouched exercise is back.",
     "same": "{file} is already the untouched exercise: nothing to reset.",
     "no_starter": "the untouched version of {file} is not part of this kit",
 }
