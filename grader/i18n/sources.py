@@ -1,6 +1,7 @@
 """Every learner-facing English text of the kit, found where it is written (the extractor).
 
 - grader/exercises.toml: titles, hints, the known-mistake catalog;
+- the exercise statements: each paragraph of the reference solutions' docstrings (grader/i18n/statements.py);
 - the checks' docstrings (the description a learner reads), read with `ast` (no import);
 - `tr("...")` / `gettext("...")` / `N_("...")` templates anywhere in grader/ (also read with `ast`),
   and the `TEXT = {...}` tables of grader/learner/;
@@ -43,6 +44,20 @@ def metadata_texts() -> Iterator[tuple[str, str]]:
 
     for mistake in MISTAKES:  # recognised exceptions (their hints are tr() texts of grader/known_errors.py)
         yield f"mistake.{mistake}.name", mistake_label(mistake)
+
+
+def statement_texts() -> Iterator[tuple[str, str]]:
+    """Every paragraph of every exercise's statement (the reference solution's docstrings), and the stub's TODO lines."""
+    from grader import kit, stubs
+    from grader.i18n.statements import paragraphs
+
+    yield "grader/stubs.py", stubs.TODO_LINE
+    yield "grader/stubs.py", stubs.RAISE_MESSAGE
+    if not kit.SOLUTIONS_DIR.is_dir():
+        return
+    for path in stubs.solution_files(kit.SOLUTIONS_DIR):
+        for where, number, english in paragraphs(path.read_text(encoding="utf-8"), path.name):
+            yield f"{path.stem}.{where}.{number}", english
 
 
 def _is_check(decorator: ast.expr) -> bool:
@@ -124,7 +139,7 @@ def learner_texts() -> list[tuple[str, str]]:
 
     seen: set[str] = set()
     found = []
-    for source in (metadata_texts, check_descriptions, code_templates, cli_texts):
+    for source in (metadata_texts, statement_texts, check_descriptions, code_templates, cli_texts):
         for where, english in source():
             if english and english not in seen and needs_translation(english):
                 seen.add(english)

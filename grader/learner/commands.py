@@ -33,7 +33,7 @@ def progress() -> None:
 @click.option("--yes", "-y", is_flag=True, help="Don't ask for confirmation.")
 @lang_option
 def reset(exercise: str, yes: bool) -> None:
-    """Put EXERCISE's untouched stub back; your version is kept beside it as a backup."""
+    """Put EXERCISE's untouched stub back, in your language; your version is kept beside it as a backup."""
     from grader import kit
     from grader.cli import _select, usage_error
     from grader.learner import reset as resetter
@@ -42,26 +42,30 @@ def reset(exercise: str, yes: bool) -> None:
     chosen = _select((exercise,))[0]
     folder = kit.default_exercises_dir()
     target = folder / chosen.filename
+    lang = i18n.language()
     try:
-        stub = resetter.pristine(chosen)
+        stub = resetter.pristine(chosen, lang)
     except resetter.ResetError as exc:
         usage_error(str(exc))
-    if target.exists() and target.read_text(encoding="utf-8", errors="replace") == stub:
+    current = target.read_text(encoding="utf-8", errors="replace") if target.exists() else None
+    if current == stub:
         click.echo(tr(resetter.TEXT["same"], file=chosen.filename))
         return
-    if target.exists() and not yes:
+    if current is not None and not yes and not resetter.untouched(chosen, current):
         question = tr(resetter.TEXT["confirm"], file=chosen.filename,
                       backup=resetter.backup_path(target).name)
         if not click.confirm(question, default=False):
             return
-    target, backup = resetter.reset(chosen, folder)
+    target, backup = resetter.reset(chosen, folder, lang)
     state = State(folder)
     state.forget(chosen.id)
     state.save()
-    if backup is None:
+    if backup is not None:
+        click.echo(tr(resetter.TEXT["done"], file=chosen.filename, backup=backup.name))
+    elif current is None:
         click.echo(tr(resetter.TEXT["restored"], file=chosen.filename))
     else:
-        click.echo(tr(resetter.TEXT["done"], file=chosen.filename, backup=backup.name))
+        click.echo(tr(resetter.TEXT["relanguaged"], file=chosen.filename))
 
 
 @click.command(cls=LocalizedCommand)
@@ -103,9 +107,27 @@ def lang(language: str | None) -> None:
         click.echo(line)
 
 
+@click.command("show", cls=LocalizedCommand)
+@click.argument("exercise")
+@lang_option
+def show(exercise: str) -> None:
+    """Print EXERCISE's statement (what each function takes, returns and must respect) in your language."""
+    from grader.cli import _select, usage_error
+    from grader.learner import reset as resetter
+    from grader.learner.statement import render
+
+    chosen = _select((exercise,))[0]
+    try:
+        stub = resetter.pristine(chosen, i18n.language())
+    except resetter.ResetError as exc:
+        usage_error(str(exc))
+    for line in render(chosen, stub):
+        click.echo(line)
+
+
 def register(group: click.Group) -> None:
     from grader.learner.studentkit import hide_instructor_commands
 
-    for command in (progress, reset, watch, lang):
+    for command in (progress, reset, watch, lang, show):
         group.add_command(command)
     hide_instructor_commands(group)

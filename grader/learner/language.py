@@ -20,6 +20,7 @@ TEXT = {
     "remembered": "From now on grade speaks {name} in this kit ({where}); --lang and GRADE_LANG still come first.",
     "forgotten": "The remembered language is forgotten: grade follows GRADE_LANG, then the locale, then English.",
     "overridden": "Note: GRADE_LANG={value} is set, so it still decides until you unset it.",
+    "relanguaged": "{count} untouched exercise file{s} in exercises/ now state{verb} the exercise in {name}; your own work is left as it is.",
     "not_saved": "The choice could not be saved (no writable state folder); use --lang or GRADE_LANG instead.",
     "user_state": "the state file in your user state folder",
     "en": "English",
@@ -66,9 +67,26 @@ def remember(lang: str | None) -> list[str]:
         lines = [tr(TEXT["forgotten"])]
     else:
         lines = [tr(TEXT["remembered"], name=tr(TEXT[lang]), where=_shown(saved))]
+    lines += _relanguage_stubs(lang or i18n.language())
     if os.environ.get("GRADE_LANG", "").strip():
         lines.append(tr(TEXT["overridden"], value=os.environ["GRADE_LANG"].strip()))
     return lines
+
+
+def _relanguage_stubs(lang: str) -> list[str]:
+    """The untouched stubs of the kit's exercises/ rewritten with their statement in `lang` (a line saying so)."""
+    from grader import kit, metadata
+    from grader.learner.reset import relanguage
+
+    try:
+        rewritten = relanguage(metadata.load().exercises, kit.default_exercises_dir(), lang)
+    except (OSError, metadata.MetadataError):
+        return []
+    if not rewritten:
+        return []
+    count = len(rewritten)
+    return [tr(TEXT["relanguaged"], count=count, s="s" if count != 1 else "", verb="" if count != 1 else "s",
+               name=tr(TEXT[lang]))]
 
 
 def _shown(path) -> str:
