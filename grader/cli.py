@@ -165,12 +165,14 @@ def stubs(check_only: bool) -> None:
 @main.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace OUT if it exists and is not empty.")
-def release(out: Path, force: bool) -> None:
+@click.option("--kit-lang", type=click.Choice(i18n.LANGUAGES), default="en", show_default=True,
+              help="Language of the kit: its exercise statements, its README and what grade speaks in it.")
+def release(out: Path, force: bool, kit_lang: str = "en") -> None:
     """Write a student kit to OUT: stubs, public checks, recorded references, no solutions (instructors)."""
     from grader.release import ReleaseError, build
 
     try:
-        summary = build(out, force=force)
+        summary = build(out, force=force, lang=kit_lang)
     except ReleaseError as exc:
         click.echo(f"grade: {exc}", err=True)
         sys.exit(exc.status)
