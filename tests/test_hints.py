@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader import i18n, kit, metadata
+from grader import i18n
+from grader.catalog import kit, metadata
 from grader.learner.hintrules import leaked_lines, mentions_optimizer, reference_lines, uses_optimizer
 
 CATALOG = metadata.load()

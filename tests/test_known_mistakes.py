@@ -3,8 +3,9 @@ failure said once per exercise."""
 
 from __future__ import annotations
 
-from grader import i18n, kit
-from grader.known_errors import recognise
+from grader import i18n
+from grader.catalog import kit
+from grader.grading.known_errors import recognise
 
 
 def _reply(kind, message, code=None):
@@ -31,7 +32,7 @@ def test_a_none_grad_is_recognised_only_on_a_line_reading_grad():
 
 
 def test_each_known_error_speaks_korean():
-    from grader.known_errors import KNOWN
+    from grader.grading.known_errors import KNOWN
 
     reply = _reply("TypeError", "x NoneType", "W = W - lr * W.grad")
     for known in KNOWN:

@@ -9,8 +9,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from grader import i18n, kit, metadata
-from grader.cli import main
+from grader import i18n
+from grader.catalog import kit, metadata
+from grader.cli.group import main
 
 HANGUL = re.compile("[가-힣]")
 # what may stay as it is inside a Korean screen: code spans, quoted names, options, identifiers, file names,
@@ -183,7 +184,7 @@ def test_the_choice_order_is_option_environment_remembered_locale():
 
 
 def test_a_known_mistake_is_named_in_korean_inside_a_korean_sentence():
-    from grader.plugin import mistake_label
+    from grader.grading.plugin import mistake_label
 
     message = i18n.tr("{message} (it looks like a known mistake: {mistake})", message=i18n.tr("did not hold: {check}",
                       check="x"), mistake=mistake_label("one_update_too_many"))

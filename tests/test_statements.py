@@ -10,8 +10,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from grader import i18n, kit, metadata, stubs
-from grader.cli import main
+from grader import i18n
+from grader.catalog import kit, metadata, stubs
+from grader.cli.group import main
 from grader.i18n.statements import display_width, paragraphs, translate_source
 
 HANGUL = re.compile("[가-힣]")
@@ -128,7 +129,7 @@ def test_grade_lang_ko_rewrites_only_untouched_stubs(learner_kit):
 
 def test_a_korean_student_kit_states_its_exercises_in_korean_and_speaks_korean(tmp_path):
     from grader.learner.state import State
-    from grader.release import localize_kit
+    from grader.instructor.release import localize_kit
 
     staged = tmp_path / "kit"
     shutil.copytree(kit.KIT_ROOT / "exercises", staged / "exercises")

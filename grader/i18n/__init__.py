@@ -35,6 +35,16 @@ class CatalogError(ValueError):
     """A translation catalog is invalid; the message names the entry."""
 
 
+def N_(text: str) -> str:
+    """Mark a literal as learner-facing text translated later (by `gettext`/`localize`)."""
+    return text
+
+
+def mistake_label(mistake: str) -> str:
+    """`sum_instead_of_mean` → "sum instead of mean": a known mistake's name, translated as a whole."""
+    return mistake.replace("_", " ")
+
+
 # choosing the language -----------------------------------------------------------------------
 def normalize(value: str | None) -> str | None:
     """`ko`, `ko_KR.UTF-8`, `KO` → "ko"; `en_US` → "en"; anything else → None."""
@@ -264,15 +274,11 @@ def localize_report(report: Any, lang: str | None = None) -> Any:
                           hint=localize(check.hint, lang)) for check in exercise.checks]
         exercises.append(replace(exercise, title=localize(exercise.title, lang),
                                  message=localize(exercise.message, lang), checks=checks))
-    localized = replace(report, exercises=exercises)
-    for name, value in vars(report).items():  # attributes set after construction (internal_errors, ...)
-        if name not in vars(localized):
-            setattr(localized, name, value)
-    return localized
+    return replace(report, exercises=exercises)
 
 
 def localize_exercise(exercise: Any, lang: str | None = None) -> Any:
-    """An exercise (grader.metadata.Exercise) whose title and hints are in `lang`."""
+    """An exercise (grader.catalog.metadata.Exercise) whose title and hints are in `lang`."""
     lang = lang or language()
     return replace(exercise, title=localize(exercise.title, lang),
                    hints=tuple(localize(hint, lang) for hint in exercise.hints))

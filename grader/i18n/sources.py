@@ -8,39 +8,41 @@
 - the help of the learner commands (those with a `--lang` option) and of the `grade` group.
 
 Each text comes with an id that says where it lives (`ex02_cost.hint.1`, `mistake.rmse`,
-`ex02_cost.check.mse_matches_definition`, `grader/expect.py`, `cli.run.--dir`).
+`ex02_cost.check.mse_matches_definition`, `grader/grading/expect.py`, `cli.run.--dir`).
 """
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
+
+from grader.i18n import N_  # noqa: F401 - the marker, also importable from here
+
+if TYPE_CHECKING:
+    import click
 
 GRADER_DIR = Path(__file__).resolve().parent.parent
 # functions whose argument at this position is a literal learner-facing template
 MARKERS = {"tr": 0, "gettext": 0, "N_": 0, "_say": 1}
 
 
-def N_(text: str) -> str:
-    """Mark a literal as learner-facing text translated later (by `gettext`/`localize`)."""
-    return text
 
 
 def metadata_texts() -> Iterator[tuple[str, str]]:
-    from grader import metadata
+    from grader.catalog import metadata
 
     catalog = metadata.load()
     for exercise in catalog.exercises:
         yield f"{exercise.id}.title", exercise.title
         for number, hint in enumerate(exercise.hints, start=1):
             yield f"{exercise.id}.hint.{number}", hint
-    from grader.plugin import mistake_label
+    from grader.i18n import mistake_label
 
     for mistake, hint in catalog.mistakes.items():
         yield f"mistake.{mistake}", hint
         yield f"mistake.{mistake}.name", mistake_label(mistake)  # named in a hidden check's message
-    from grader.known_errors import MISTAKES
+    from grader.grading.known_errors import MISTAKES
 
     for mistake in MISTAKES:  # recognised exceptions (their hints are tr() texts of grader/known_errors.py)
         yield f"mistake.{mistake}.name", mistake_label(mistake)
@@ -48,7 +50,7 @@ def metadata_texts() -> Iterator[tuple[str, str]]:
 
 def statement_texts() -> Iterator[tuple[str, str]]:
     """Every paragraph of every exercise's statement (the reference solution's docstrings), and the stub's TODO lines."""
-    from grader import kit, stubs
+    from grader.catalog import kit, stubs
     from grader.i18n.statements import paragraphs
 
     yield "grader/stubs.py", stubs.TODO_LINE
@@ -108,13 +110,12 @@ def code_templates(root: Path = GRADER_DIR) -> Iterator[tuple[str, str]]:
                         yield relative, value.value
 
 
-def cli_texts() -> Iterator[tuple[str, str]]:
-    """The help a learner reads: the group's, each command's line in it, and every command that takes `--lang`."""
+def cli_texts(main: "click.Group") -> Iterator[tuple[str, str]]:
+    """The help a learner reads: the group's, each command's line in it, and every command that takes `--lang`
+    (the caller hands in the group)."""
     import inspect
 
     import click
-
-    from grader.cli import main
 
     yield "cli", main.help.split("\n\n")[0] if main.help else ""
     context = click.Context(main)
@@ -133,14 +134,19 @@ def cli_texts() -> Iterator[tuple[str, str]]:
                 yield f"cli.{name}.{param.opts[0]}", param.help
 
 
-def learner_texts() -> list[tuple[str, str]]:
-    """(id, English text) for every learner-facing text that needs a translation, without repeats."""
+def learner_texts(group: "click.Group") -> list[tuple[str, str]]:
+    """(id, English text) for every learner-facing text that needs a translation, without repeats.
+
+    `group` is the `grade` command group (grader.cli.group.main): its help is read from it, and i18n
+    never imports the command line itself (the command line sits above i18n).
+    """
     from grader.i18n import needs_translation
 
     seen: set[str] = set()
     found = []
-    for source in (metadata_texts, statement_texts, check_descriptions, code_templates, cli_texts):
-        for where, english in source():
+    sources = (metadata_texts(), statement_texts(), check_descriptions(), code_templates(), cli_texts(group))
+    for source in sources:
+        for where, english in source:
             if english and english not in seen and needs_translation(english):
                 seen.add(english)
                 found.append((where, english))

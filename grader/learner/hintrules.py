@@ -27,7 +27,7 @@ def reference_lines(source: str, filename: str) -> list[str]:
     """The reference's lines between BEGIN/END SOLUTION, reduced to what would give the answer away: each
     statement's expression (the right side of an assignment, what is returned), normalised; a line the
     exercise's own statement already writes out (`optimizer.step()`, `nn.BCELoss()`) is no secret."""
-    from grader import stubs
+    from grader.catalog import stubs
 
     given = _normal(stubs.stub_source(source, filename))  # what the statement itself dictates is no secret
     found: list[str] = []

@@ -75,7 +75,7 @@ def remember(lang: str | None) -> list[str]:
 
 def _relanguage_stubs(lang: str) -> list[str]:
     """The untouched stubs of the kit's exercises/ rewritten with their statement in `lang` (a line saying so)."""
-    from grader import kit, metadata
+    from grader.catalog import kit, metadata
     from grader.learner.reset import relanguage
 
     try:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.i18n import tr
-from grader.outcomes import Failure, LearnerError, LearnerTimeout, ModuleUnavailable, NotImplementedYet
+from grader.grading.outcomes import Failure, LearnerError, LearnerTimeout, ModuleUnavailable, NotImplementedYet
 from grader.sandbox import clocks, confine
 from grader.sandbox.wire import ChannelClosed, recv_frame, send_frame
 
@@ -100,7 +100,7 @@ class Zygote:
         self._ready = True
 
     def _plan(self) -> confine.Plan:
-        from grader import kit
+        from grader.catalog import kit
 
         return confine.Plan(memory_bytes=MEMORY_LIMIT, cpu_seconds=CPU_LIMIT, scratch_root=self._scratch_root,
                             hidden_paths=confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),
@@ -462,7 +462,7 @@ class LearnerModule:
             raise LearnerError(tr("the process running {function}() stopped abruptly (it called os._exit, "
                                   "was killed, or ran out of memory)", function=function))
         where = tr(" (at {where})", where=_text(reply.get("where"))) if reply.get("where") else ""
-        from grader.known_errors import recognise
+        from grader.grading.known_errors import recognise
 
         known = recognise(reply) if status == "raised" else None
         if known is not None:  # a classic mistake: named, with our own words instead of PyTorch's long text

@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from grader.i18n import Text, tr
-from grader.i18n.sources import N_
+from grader.i18n import N_, Text, tr
 
 _GRAD_OF = re.compile(r"\b([A-Za-z_]\w*)\.grad\b(?!_)")
 
