@@ -14,6 +14,8 @@ _SPACE = re.compile(r"[\s`]+")
 _DETACH = re.compile(r"\.detach\(\)")
 # structure a hint may name without writing the line: loops, branches, context managers, bare names
 _STRUCTURE = re.compile(r"^(for |while |if |elif |else|with |try|except|finally|return\s*\w*\s*$|break|continue|pass)")
+# a bare call without arguments as a statement (`optimizer.zero_grad()`, `cost.backward()`) names a tool
+_TOOL_CALL = re.compile(r"^[\w.]+\(\)$")
 MIN_LENGTH = 8  # shorter expressions (`[]`, `x * W`, `0.0`) are words of the subject, not its answer
 OPTIMIZER_WORDS = re.compile(r"optimizer\.|\.step\(\)|\bstep\(\)|zero_grad\(\)|torch\.optim|옵티마이저")
 
@@ -34,7 +36,7 @@ def reference_lines(source: str, filename: str) -> list[str]:
     for body in stubs.solution_bodies(source, filename):
         for line in body.splitlines():
             code = line.split("#", 1)[0].strip()
-            if not code or _STRUCTURE.match(code):
+            if not code or _STRUCTURE.match(code) or _TOOL_CALL.match(code):
                 continue
             candidates = {code}
             for pattern in (r"^return\s+(.+)$", r"^[\w\s,.\[\]\"']+?(?:[-+*/]?=)\s*(.+)$"):
