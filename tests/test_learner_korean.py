@@ -25,7 +25,7 @@ def english_sentences(text: str) -> list[str]:
     """The lines of `text` that read as English: two or more English words and no Hangul at all."""
     found = []
     for line in text.splitlines():
-        if HANGUL.search(line):
+        if HANGUL.search(line) or re.match(r"\s*def \w+\(.*:$", line):  # a signature is code
             continue
         if len(ENGLISH_WORD.findall(CODE.sub(" ", line))) >= 2:
             found.append(line)
@@ -62,7 +62,7 @@ def _learner_commands() -> list[str]:
 
 def test_learner_commands_are_the_ones_expected():
     learner = set(_learner_commands())
-    assert {"run", "list", "hint", "watch", "progress", "reset", "lang"} <= learner
+    assert {"run", "list", "hint", "watch", "progress", "reset", "lang", "show"} <= learner
     assert "batch" not in learner
 
 
@@ -83,6 +83,7 @@ RUNS = [
     ["run", "1"],
     ["run", "2", "-v"],
     ["reset", "2", "--yes"],
+    ["show", "2"],
 ]
 
 
