@@ -27,11 +27,30 @@ def _mistake_hint(exercise, mistake: str) -> str | None:
     return CATALOG.hint_for(mistake)
 
 
+def _check_hints(exercise) -> list[str]:
+    """The literal `hint=tr("...")` texts of the exercise's check module, wherever the module lives."""
+    import ast
+
+    found = []
+    for path in kit.GRADER_DIR.rglob(f"check_{exercise.id}.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "hint" and isinstance(node.value, ast.Call) \
+                    and node.value.args and isinstance(node.value.args[0], ast.Constant):
+                found.append(node.value.args[0].value)
+    return found
+
+
 def _hints(exercise) -> list[tuple[str, str]]:
     """(where, text) for every hint a learner of this exercise can read, in every language."""
     found = [(f"hint {n}", hint) for n, hint in enumerate(exercise.hints, start=1)]
+    found += [(f"check hint {text[:30]!r}", text) for text in _check_hints(exercise)]
     found += [(f"mistake {m}", _mistake_hint(exercise, m)) for m in exercise.mistakes if _mistake_hint(exercise, m)]
     return [(f"{where} [{lang}]", i18n.localize(text, lang)) for where, text in found for lang in i18n.LANGUAGES]
+
+
+def test_the_check_modules_hints_are_read():
+    ex06 = next(e for e in EXERCISES if e.id == "ex06_zero_grad")
+    assert len(_check_hints(ex06)) >= 2
 
 
 def test_the_leak_rule_sees_a_line_and_spares_the_idea():
