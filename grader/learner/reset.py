@@ -33,7 +33,9 @@ def pristine(exercise: Exercise, lang: str = "en") -> str:
     starter = kit.GRADER_DIR / STARTERS / exercise.filename
     if starter.is_file():
         return stubs.localize_stub(starter.read_text(encoding="utf-8"), exercise.filename, lang)
-    raise ResetError(TEXT["no_starter"].format(file=exercise.filename))
+    from grader.learner.text import tr
+
+    raise ResetError(tr(TEXT["no_starter"], file=exercise.filename))
 
 
 def untouched(exercise: Exercise, text: str) -> bool:
