@@ -37,7 +37,7 @@ def test_digits_are_read_as_korean_numbers(word, name, expected):
 @pytest.mark.parametrize("word, name, expected", [
     ("W", "이", "W가"), ("b", "을", "b를"), ("lr", "이", "lr이"), ("L", "으로", "L로"), ("M", "은", "M은"),
     ("MSE", "이", "MSE가"), ("model", "이", "model이"), ("loss", "을", "loss를"), ("tensor", "이", "tensor가"),
-    ("sum", "과", "sum과"), ("step", "은", "step은"), ("float64", "으로", "float64로"), ("dtype", "이", "dtype이"),
+    ("sum", "과", "sum과"), ("step", "은", "step은"), ("fit(x, y)", "이", "fit(x, y)이"), ("float64", "으로", "float64로"), ("dtype", "이", "dtype이"),
     ("ex02_cost.py", "이", "ex02_cost.py가"), ("TypeError", "이", "TypeError가"), ("NaN", "을", "NaN을"),
 ])
 def test_latin_letters_and_words_by_pronunciation(word, name, expected):

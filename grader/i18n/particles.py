@@ -71,8 +71,8 @@ def _latin_ending(word: str) -> str:
         return CONSONANT  # sum 섬, mean 민, string 스트링, time 타임, none 논, dtype 디타입
     if lower.endswith(("l", "le")):
         return RIEUL  # model 모델, module 모듈, sample 샘플
-    if re.search(r"[^aeiou][aeiou](p|ck|k)$", lower) and not lower.endswith("eck"):
-        return CONSONANT  # step 스텝, stack 스택 (check 체크 is read with a vowel)
+    if re.search(r"[^aeiou][aeiou](p|ck|k|t)$", lower) and not lower.endswith("eck"):
+        return CONSONANT  # step 스텝, stack 스택, fit 핏, split 스플릿 (check 체크 is read with a vowel)
     return VOWEL  # loss 로스, tensor 텐서, float 플로트, grad 그래드, optimizer 옵티마이저
 
 
