@@ -19,6 +19,16 @@ def pytest_sessionfinish(session, exitstatus):
     _zygote.close()
 
 
+@pytest.fixture(autouse=True)
+def _no_remembered_language(monkeypatch):
+    """A `grade lang ko` remembered in the kit's own state never changes the language the tests see."""
+    from grader import i18n
+
+    monkeypatch.setattr(i18n, "load_remembered", lambda: None)
+    yield
+    i18n.use_remembered(None)
+
+
 @pytest.fixture(scope="session")
 def zygote():
     return _zygote

@@ -123,7 +123,7 @@ def test_list_and_hint_in_korean(runner, tmp_path, monkeypatch):
     assert hinted.exit_code == 0
     lines = hinted.output.splitlines()
     assert lines[0] == "ex02_cost: 비용 함수: 오차 제곱합과 평균 제곱 오차(MSE)"
-    assert lines[1].startswith("  1. 샘플 하나의 오차는 target − prediction입니다.")
+    assert lines[1].startswith("  1. 비용은 예측이 목표에서 얼마나 떨어져 있는지")
 
 
 def test_help_in_korean(runner):

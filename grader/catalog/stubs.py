@@ -7,6 +7,7 @@ Every region between `### BEGIN SOLUTION` and `### END SOLUTION` becomes a TODO 
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 from typing import Iterable
@@ -53,8 +54,12 @@ def solution_regions(source: str, filename: str) -> list[tuple[int, int, str]]:
     return regions
 
 
-def stub_source(source: str, filename: str) -> str:
-    """The learner's version of one solution module."""
+TODO_LINE = "# TODO({task}): write {function}() as its docstring describes."
+RAISE_MESSAGE = "{task}: {function}() is not implemented yet"
+
+
+def stub_source(source: str, filename: str, lang: str = "en") -> str:
+    """The learner's version of one solution module, its statement in `lang` (English by default)."""
     task = filename[:4]
     lines = source.splitlines()
     out: list[str] = []
@@ -62,11 +67,40 @@ def stub_source(source: str, filename: str) -> str:
     for begin, end, function in solution_regions(source, filename):
         out.extend(lines[cursor:begin])
         indent = lines[begin][: len(lines[begin]) - len(lines[begin].lstrip())]
-        out.append(f"{indent}# TODO({task}): write {function}() as its docstring describes.")
-        out.append(f'{indent}raise NotImplementedError("{task}: {function}() is not implemented yet")')
+        out.append(indent + TODO_LINE.format(task=task, function=function))
+        out.append(f"{indent}raise NotImplementedError({json.dumps(RAISE_MESSAGE.format(task=task, function=function))})")
         cursor = end + 1
     out.extend(lines[cursor:])
-    return "\n".join(out) + "\n"
+    return localize_stub("\n".join(out) + "\n", filename, lang)
+
+
+_TODO = re.compile(r"^(?P<indent>\s*)# TODO\((?P<task>ex\d\d)\): write (?P<function>\w+)\(\) as its docstring describes\.$")
+_RAISE = re.compile(r'^(?P<indent>\s*)raise NotImplementedError\("(?P<task>ex\d\d): (?P<function>\w+)\(\) is not implemented yet"\)$')
+
+
+def localize_stub(stub: str, filename: str, lang: str) -> str:
+    """An English stub (generated, or a student kit's recorded starter) with its statement — the docstrings,
+    paragraph by paragraph through the catalog — and its TODO lines in `lang`."""
+    from grader import i18n
+
+    if lang == i18n.DEFAULT:
+        return stub
+    from grader.i18n.particles import format_template
+    from grader.i18n.statements import translate_source
+
+    todo, message = i18n.gettext(TODO_LINE, lang), i18n.gettext(RAISE_MESSAGE, lang)
+    lines = []
+    for line in stub.split("\n"):
+        found = _TODO.match(line) or _RAISE.match(line)
+        if found is not None:
+            values = {"task": found["task"], "function": found["function"]}
+            if found.re is _TODO:
+                line = found["indent"] + format_template(todo, values)
+            else:
+                said = json.dumps(format_template(message, values), ensure_ascii=False)
+                line = f"{found['indent']}raise NotImplementedError({said})"
+        lines.append(line)
+    return translate_source("\n".join(lines), i18n.catalog(lang), filename)
 
 
 def solution_bodies(source: str, filename: str) -> list[str]:

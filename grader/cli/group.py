@@ -20,6 +20,7 @@ class KitGroup(LocalizedGroup):
 
     def main(self, args=None, prog_name=None, **extra):
         extra.pop("standalone_mode", None)
+        i18n.use_remembered(i18n.load_remembered())  # `grade lang ko`, below --lang and GRADE_LANG
         i18n.set_language(i18n.language_from_args(sys.argv[1:] if args is None else args))
         try:
             return super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
@@ -27,7 +28,9 @@ class KitGroup(LocalizedGroup):
             click.echo(exc.ctx.get_help())
             sys.exit(0)
         except click.ClickException as exc:
-            usage_error(" ".join(exc.format_message().split()))
+            from grader.i18n.cli import click_error_message
+
+            usage_error(click_error_message(exc))  # click's own words too, in the chosen language
         except click.Abort:
             click.echo("grade: " + i18n.localize(tr("interrupted")), err=True)
             sys.exit(1)
@@ -134,12 +137,14 @@ def stubs(check_only: bool) -> None:
 @main.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace OUT if it exists and is not empty.")
-def release(out: Path, force: bool) -> None:
+@click.option("--kit-lang", type=click.Choice(i18n.LANGUAGES), default="en", show_default=True,
+              help="Language of the kit: its exercise statements, its README and what grade speaks in it.")
+def release(out: Path, force: bool, kit_lang: str = "en") -> None:
     """Write a student kit to OUT: stubs, public checks, recorded references, no solutions (instructors)."""
     from grader.instructor.release import ReleaseError, build
 
     try:
-        summary = build(out, force=force)
+        summary = build(out, force=force, lang=kit_lang)
     except ReleaseError as exc:
         click.echo(f"grade: {exc}", err=True)
         sys.exit(exc.status)

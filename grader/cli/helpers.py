@@ -48,9 +48,9 @@ def learner_folder(directory: Path | None) -> Path:
     if directory is None or not directory.is_dir():
         folder = kit.default_exercises_dir() if directory is None else directory
         if not folder.is_dir():
-            usage_error(f"no such folder: {folder}")
+            usage_error(tr("no such folder: {folder}", folder=str(folder)))
         return folder
     try:
         return resolve_dir(directory)
     except NoModules as exc:
-        usage_error(str(exc))
+        usage_error(exc.args[0])  # a translatable message

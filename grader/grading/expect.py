@@ -157,7 +157,7 @@ def shape(value: torch.Tensor, expected: tuple[int, ...], what: str) -> None:
     if tuple(value.shape) != tuple(expected):
         hint = None
         if value.dim() == 0 and len(expected) == 1:
-            hint = tr("You returned a 0-dim tensor; use .reshape(1) to give it shape (1,).")
+            hint = tr("You returned a 0-dim tensor where shape (1,) is asked for: keep one dimension (reduce along dim 0, not over everything).")
         elif len(expected) == 0:
             hint = tr("Reduce to a single number tensor of shape () (e.g. .mean() or .sum() with no dim).")
         fail(tr("{what} has shape {got}, expected {expected}", what=what, got=tuple(value.shape), expected=tuple(expected)),
@@ -168,7 +168,7 @@ def dtype(value: torch.Tensor, expected: torch.dtype, what: str) -> None:
     """Require a dtype (C1, C3)."""
     if value.dtype != expected:
         fail(tr("{what} has dtype {got}, expected {expected}", what=what, got=value.dtype, expected=expected),
-             hint=tr("Keep the dtype of the inputs (float64 in, float64 out): create new tensors with dtype=x.dtype."))
+             hint=tr("Keep the dtype of the inputs (float64 in, float64 out): a tensor you create yourself is float32 unless you ask for the inputs' dtype."))
 
 
 def close(got: Any, expected: Any, what: str, *, variants: Mapping[str, Any] | None = None,
@@ -292,7 +292,7 @@ def losses(value: Any, epochs: int) -> list[float]:
     if not isinstance(recorded, (list, tuple)):
         fail(tr("train(model, x, y, lr, epochs) returned {got}; expected a list of {epochs} losses", got=describe(recorded),
                 epochs=epochs),
-             hint=tr("Collect the cost of every update in a list (losses.append(cost.item())) and return it."))
+             hint=tr("Collect the cost of every update in a list, as Python numbers, and return it."))
     if len(recorded) != epochs:
         mistake = {epochs + 1: "one_update_too_many", epochs - 1: "one_update_too_few"}.get(len(recorded))
         fail(tr("train(..., epochs={epochs}) returned {count} losses; expected one per update, {epochs}", epochs=epochs,
@@ -302,5 +302,5 @@ def losses(value: Any, epochs: int) -> list[float]:
     if not all(isinstance(v, float) for v in recorded):
         kind = next(describe(v) for v in recorded if not isinstance(v, float))
         fail(tr("train() returned losses that are not Python floats (one is {kind})", kind=kind),
-             hint=tr("Record each cost as a Python float: losses.append(cost.item())."))
+             hint=tr("Record each cost as a Python float (the 0-dim tensor's .item()), not as a tensor."))
     return list(recorded)

@@ -11,7 +11,7 @@ import pytest
 
 from grader.catalog import kit
 from grader.grading.checking import CheckSpec, spec_of
-from grader.i18n import Text, join, tr
+from grader.i18n import Text, join, mistake_label, tr
 from grader.grading.outcomes import CheckOutcome, ModuleUnavailable, NotImplementedYet
 from grader.reporting.report import CheckResult
 
@@ -23,9 +23,6 @@ _WARNING_LINE = re.compile(r"^(?P<path>/[^:]*):(?P<line>\d+): (?P<category>[A-Za
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.~/])/(?:[\w.\-+@]+/)+([\w.\-+@]*)")
 
 
-def mistake_label(mistake: str) -> str:
-    """`sum_instead_of_mean` → "sum instead of mean"."""
-    return mistake.replace("_", " ")
 
 
 def scrub_paths(text: str | None, learner_dir: Path | None = None) -> str | None:
@@ -228,6 +225,7 @@ class GradingPlugin:
                 by_node.items(), key=lambda pair: self._order.get(pair[0], len(self._order)))]
         for exercise, results in self.results.items():
             self._withdraw_borrowed_results(exercise, results)
+            said_once(results)
         learner_dir = getattr(self.session, "learner_dir", None)
         for results in self.results.values():
             for result in results:
@@ -361,6 +359,21 @@ class GradingPlugin:
             result.message = tr("{message} (random inputs; replay: grade run {exercise} --seed {seed})",
                                 message=result.message or "", exercise=exercise, seed=self.session.seed)
         return result
+
+
+def said_once(results: list[CheckResult]) -> None:
+    """A failure message already shown under an earlier check of the exercise (a dtype check meeting the
+    shape problem first) points to that check instead of repeating itself; verdict and points stay."""
+    first: dict[str, CheckResult] = {}
+    for result in results:
+        if result.status not in ("failed", "error") or not result.message:
+            continue
+        key = str(result.message)
+        earlier = first.setdefault(key, result)
+        if earlier is not result:
+            result.message = tr("the same problem as in “{check}” above", check=earlier.description)
+            if result.hint == earlier.hint:
+                result.hint = None
 
 
 def _tampered(call: Any) -> bool:

@@ -24,14 +24,27 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from grader.i18n.particles import format_template
+
 LANGUAGES = ("en", "ko")
 DEFAULT = "en"
 CATALOG_DIR = Path(__file__).resolve().parent
 _current: str | None = None
+_remembered: str | None = None  # `grade lang ko`: the learner's remembered choice, read once by the CLI
 
 
 class CatalogError(ValueError):
     """A translation catalog is invalid; the message names the entry."""
+
+
+def N_(text: str) -> str:
+    """Mark a literal as learner-facing text translated later (by `gettext`/`localize`)."""
+    return text
+
+
+def mistake_label(mistake: str) -> str:
+    """`sum_instead_of_mean` → "sum instead of mean": a known mistake's name, translated as a whole."""
+    return mistake.replace("_", " ")
 
 
 # choosing the language -----------------------------------------------------------------------
@@ -43,17 +56,41 @@ def normalize(value: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def from_environment(environ: Mapping[str, str] | None = None) -> str:
-    """`GRADE_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`: Korean when it starts with `ko`)."""
+def choice(environ: Mapping[str, str] | None = None, remembered: str | None = None) -> tuple[str, str]:
+    """(language, where it comes from): `GRADE_LANG`, else the remembered choice (`grade lang`), else the
+    locale (`LC_ALL`, `LC_MESSAGES`, `LANG`: Korean when it starts with `ko`), else English."""
     environ = os.environ if environ is None else environ
     chosen = environ.get("GRADE_LANG", "").strip()
     if chosen:
-        return normalize(chosen) or DEFAULT
+        return normalize(chosen) or DEFAULT, "GRADE_LANG"
+    if normalize(remembered):
+        return normalize(remembered), "remembered"
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(name, "").strip()
         if value:  # the first locale variable that is set decides, as in POSIX
-            return "ko" if value.lower().startswith("ko") else DEFAULT
-    return DEFAULT
+            return ("ko" if value.lower().startswith("ko") else DEFAULT), name
+    return DEFAULT, "default"
+
+
+def from_environment(environ: Mapping[str, str] | None = None, remembered: str | None = None) -> str:
+    """The language `choice` settles on."""
+    return choice(environ, remembered)[0]
+
+
+def load_remembered() -> str | None:
+    """The choice `grade lang ko` remembered in the learner's state folder (None when there is none)."""
+    try:
+        from grader.learner.state import State
+
+        return normalize(State().setting("lang"))
+    except Exception:  # noqa: BLE001 - an unreadable state never stops `grade`
+        return None
+
+
+def use_remembered(lang: str | None) -> None:
+    """The remembered choice this process follows when neither --lang nor GRADE_LANG says otherwise."""
+    global _remembered
+    _remembered = normalize(lang)
 
 
 def set_language(lang: str | None) -> None:
@@ -62,9 +99,14 @@ def set_language(lang: str | None) -> None:
     _current = normalize(lang) if lang else None
 
 
+def chosen_option() -> str | None:
+    """The language --lang fixed for this process, if it did."""
+    return _current
+
+
 def language() -> str:
-    """The language learner-facing text is printed in now."""
-    return _current or from_environment()
+    """The language learner-facing text is printed in now: --lang, GRADE_LANG, `grade lang`, the locale."""
+    return _current or from_environment(remembered=_remembered)
 
 
 def language_from_args(args: Iterable[str]) -> str | None:
@@ -231,7 +273,7 @@ def localize(value: Any, lang: str | None = None) -> Any:
         template = catalog(lang).get(value.template, value.template)
         params = {key: localize(item, lang) for key, item in value.params.items()}
         try:
-            return template.format_map(params)
+            return format_template(template, params)
         except (KeyError, ValueError, IndexError):  # a broken translation never hides the message
             return str(value)
     if isinstance(value, str):

@@ -1,6 +1,7 @@
 """Every learner-facing English text of the kit, found where it is written (the extractor).
 
 - each exercise's exercise.toml and grader/curriculum/mistakes.toml: titles, hints, the known-mistake hints;
+- the exercise statements: each paragraph of the reference solutions' docstrings (grader/i18n/statements.py);
 - the checks' docstrings (the description a learner reads), read with `ast` (no import);
 - `tr("...")` / `gettext("...")` / `N_("...")` templates anywhere in grader/ (also read with `ast`),
   and the `TEXT = {...}` tables of grader/learner/;
@@ -16,6 +17,8 @@ import ast
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from grader.i18n import N_  # noqa: F401 - the marker, also importable from here
+
 if TYPE_CHECKING:
     import click
 
@@ -24,9 +27,6 @@ GRADER_DIR = Path(__file__).resolve().parent.parent
 MARKERS = {"tr": 0, "gettext": 0, "N_": 0, "_say": 1}
 
 
-def N_(text: str) -> str:
-    """Mark a literal as learner-facing text translated later (by `gettext`/`localize`)."""
-    return text
 
 
 def metadata_texts() -> Iterator[tuple[str, str]]:
@@ -39,8 +39,15 @@ def metadata_texts() -> Iterator[tuple[str, str]]:
         for number, hint in enumerate(exercise.hints, start=1):
             yield f"{exercise.id}.hint.{number}", hint
         own.update({mistake: exercise.id for mistake in _own_mistakes(exercise)})
+    from grader.i18n import mistake_label
+
     for mistake, hint in catalog.mistakes.items():
         yield (f"{own[mistake]}.mistake.{mistake}" if mistake in own else f"mistake.{mistake}"), hint
+        yield f"mistake.{mistake}.name", mistake_label(mistake)  # named in a hidden check's message
+    from grader.grading.known_errors import MISTAKES
+
+    for mistake in MISTAKES:  # recognised exceptions (their hints are tr() texts of grader/grading/known_errors.py)
+        yield f"mistake.{mistake}.name", mistake_label(mistake)
 
 
 def _own_mistakes(exercise) -> list[str]:
@@ -48,6 +55,20 @@ def _own_mistakes(exercise) -> list[str]:
     import tomllib
 
     return list(tomllib.loads(exercise.metadata_file.read_text(encoding="utf-8")).get("mistake", {}))
+
+
+def statement_texts() -> Iterator[tuple[str, str]]:
+    """Every paragraph of every exercise's statement (the reference solution's docstrings), and the stub's TODO lines."""
+    from grader.catalog import kit, metadata, stubs
+    from grader.i18n.statements import paragraphs
+
+    yield "grader/catalog/stubs.py", stubs.TODO_LINE
+    yield "grader/catalog/stubs.py", stubs.RAISE_MESSAGE
+    for exercise in metadata.load().exercises:
+        if not exercise.solution_file.is_file():
+            continue
+        for where, number, english in paragraphs(exercise.solution_file.read_text(encoding="utf-8"), exercise.filename):
+            yield f"{exercise.id}.{where}.{number}", english
 
 
 def _is_check(decorator: ast.expr) -> bool:
@@ -123,7 +144,10 @@ def code_templates(root: Path = GRADER_DIR) -> Iterator[tuple[str, str]]:
 
 
 def cli_texts(main: "click.Group") -> Iterator[tuple[str, str]]:
-    """The help a learner reads: the group's, and every command that takes `--lang` (the caller hands in the group)."""
+    """The help a learner reads: the group's, each command's line in it, and every command that takes `--lang`
+    (the caller hands in the group)."""
+    import inspect
+
     import click
 
     yield "cli", main.help.split("\n\n")[0] if main.help else ""
@@ -131,6 +155,8 @@ def cli_texts(main: "click.Group") -> Iterator[tuple[str, str]]:
     for name, command in sorted(main.commands.items()):
         names = {p.name for p in command.params}
         if "lang" not in names:
+            if command.help and not command.hidden:  # its line in `grade --help`
+                yield f"cli.{name}", inspect.cleandoc(command.help).partition("\f")[0]
             continue
         if command.help:
             yield f"cli.{name}", command.help
@@ -166,7 +192,8 @@ def texts_by_owner(group: "click.Group | None") -> dict[str | None, list[tuple[s
 
     exercises = {e.id for e in metadata.load().exercises}
     places: dict[str, list[tuple[str, str | None]]] = {}
-    for source in (metadata_texts(), check_descriptions(), code_templates(), cli_texts(group) if group else ()):
+    for source in (metadata_texts(), statement_texts(), check_descriptions(), code_templates(),
+                   cli_texts(group) if group else ()):
         for where, english in source:
             if english and needs_translation(english):
                 places.setdefault(english, []).append((where, owner(where, exercises)))
@@ -187,7 +214,7 @@ def learner_texts(group: "click.Group") -> list[tuple[str, str]]:
 
     seen: set[str] = set()
     found = []
-    sources = (metadata_texts(), check_descriptions(), code_templates(), cli_texts(group))
+    sources = (metadata_texts(), statement_texts(), check_descriptions(), code_templates(), cli_texts(group))
     for source in sources:
         for where, english in source:
             if english and english not in seen and needs_translation(english):

@@ -9,6 +9,7 @@ import click
 
 from grader.cli.helpers import DEFAULT_SEED, select, usage_error
 
+
 @click.command("batch")
 @click.argument("submissions", type=click.Path(path_type=Path))
 @click.argument("exercise", nargs=-1)

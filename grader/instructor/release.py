@@ -238,6 +238,63 @@ reported as not judged.
 """
 
 
+def localize_kit(staged: Path, lang: str) -> None:
+    """The stubs of a staged student kit with their statement in `lang`, and `lang` as the kit's language."""
+    from grader.learner.state import State
+
+    for stub in sorted((staged / "exercises").glob("ex*.py")):
+        stub.write_text(stubs.localize_stub(stub.read_text(encoding="utf-8"), stub.name, lang), encoding="utf-8")
+    state = State(staged / "exercises")
+    state.data = {"version": state.data["version"], "hints": {}, "exercises": {}, "settings": {"lang": lang}}
+    state.save()
+
+
+def _readme_ko(exercises: list[str]) -> str:
+    """The student kit's README in Korean (the English one follows it)."""
+    from grader.learner.studentkit import torch_pin
+
+    listed = "\n".join(f"- `exercises/{name}.py`" for name in exercises)
+    pin_line = f"pip install {torch_pin()}".ljust(49)
+    return f"""# PyTorch 실습
+
+`exercises/`의 파일 하나가 실습 하나입니다: 파일 맨 위와 각 함수의 docstring에 적힌 문제를 읽고,
+`TODO`로 표시된 `raise NotImplementedError(...)`를 모두 여러분의 코드로 바꾸세요. `grade` 명령이
+여러분의 코드를 검사하고 실패마다 이유를 설명합니다. 이 키트의 `grade`는 한국어로 말합니다
+(`grade lang en`으로 영어로 바꿀 수 있습니다).
+
+## 준비
+
+Python 3.11 이상. 이 폴더에서:
+
+```
+python3 -m venv .venv && . .venv/bin/activate    # Windows: .venv\\Scripts\\activate
+{pin_line}# 먼저: 이 키트를 시험한 torch
+pip install -e .                                 # PNG 학습 곡선을 원하면 ".[plot]"(matplotlib)
+```
+
+## 실습하기
+
+```
+grade list              # 실습, 제목, 배점
+grade show ex02         # ex02의 문제 설명
+grade run               # 모든 실습 검사(이 폴더에서 실행하세요)
+grade run ex02          # 실습 하나 검사(ex02_cost, ex02, 2, cost 모두 됩니다)
+grade hint ex02         # 요청할 때마다 다음 힌트(--all: 모든 힌트)
+grade watch             # 저장할 때마다 지금 하는 실습을 다시 검사
+grade progress          # 지금까지 통과한 것, 점수, 다음 실습
+grade reset ex02        # ex02를 처음부터 다시(여러분의 버전은 ex02_cost.backup.py로 남습니다)
+```
+
+이 컴퓨터에서는 **공개** 검사만 실행됩니다. **숨겨진 검사는 과제를 채점할 때 실행되며**, 더 많은
+입력(다른 크기, float64, 무작위 배치)을 시도합니다. 공개 예제만 맞추는 코드가 아니라 docstring이
+요구하는 것을 작성하세요.
+
+## 실습 목록
+
+{listed}
+"""
+
+
 def _guard_out(out: Path, force: bool) -> None:
     resolved = out.resolve()
     if resolved == kit.KIT_ROOT or resolved in kit.KIT_ROOT.parents or kit.GRADER_DIR in resolved.parents \
@@ -249,8 +306,13 @@ def _guard_out(out: Path, force: bool) -> None:
         raise ReleaseError(f"{out} exists and is not empty (use --force to replace it)")
 
 
-def build(out: Path, *, force: bool = False) -> ReleaseSummary:
-    """Write the student kit of the course to `out`; nothing is left in `out` unless the whole release succeeded."""
+def build(out: Path, *, force: bool = False, lang: str = "en") -> ReleaseSummary:
+    """Write the student kit to `out`; nothing is left in `out` unless the whole release succeeded.
+
+    `lang` other than English gives a kit for learners of that language: the stubs state their exercise
+    in it, the README is written in it and `grade` speaks it by default (the kit's remembered choice);
+    the recorded starters stay English (`grade reset` translates them on the way out).
+    """
     out = Path(out)
     exercises = [e for e in metadata.load().exercises if e.solution_file.is_file()]
     if not exercises or not (kit.SOLUTIONS_DIR / "__init__.py").is_file():
@@ -275,8 +337,12 @@ def build(out: Path, *, force: bool = False) -> ReleaseSummary:
             (staged / "exercises" / exercise.filename).write_text(stubs.stub_source(source, exercise.filename),
                                                                   encoding="utf-8")
         write_starters(staged / "grader", staged / "exercises")  # what `grade reset` restores
+        if lang != "en":
+            localize_kit(staged, lang)
         (staged / "pyproject.toml").write_text(_pyproject(), encoding="utf-8")
-        (staged / "README.md").write_text(_readme([e.id for e in exercises]), encoding="utf-8")
+        readme = _readme([e.id for e in exercises])
+        (staged / "README.md").write_text(readme if lang == "en" else _readme_ko([e.id for e in exercises]) + "\n"
+                                          + readme, encoding="utf-8")
         recorded = _record(staged / "grader", exercises, work / "staging")
         (staged / RECORDED).parent.mkdir(parents=True, exist_ok=True)
         shutil.move(recorded["path"], staged / RECORDED)

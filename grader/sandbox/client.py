@@ -462,6 +462,13 @@ class LearnerModule:
             raise LearnerError(tr("the process running {function}() stopped abruptly (it called os._exit, "
                                   "was killed, or ran out of memory)", function=function))
         where = tr(" (at {where})", where=_text(reply.get("where"))) if reply.get("where") else ""
+        from grader.grading.known_errors import recognise
+
+        known = recognise(reply) if status == "raised" else None
+        if known is not None:  # a classic mistake: named, with our own words instead of PyTorch's long text
+            raise LearnerError(known.message(function, reply), hint=tr(known.hint), mistake=known.mistake,
+                               safe_message=tr("{function}() raised {error}{where}", function=function,
+                                               error=_text(reply.get("type")), where=where))
         raise LearnerError(tr("{function}() {problem}", function=function, problem=_describe(reply)), hint=_hint_for(reply),
                            safe_message=tr("{function}() raised {error}{where}", function=function,
                                            error=_text(reply.get("type")) or tr("an error"), where=where))
@@ -518,7 +525,8 @@ def _describe(reply: dict) -> str:
     where = reply.get("where")
     if where:
         if reply.get("code"):
-            text += tr(" (at {where}: {code})", where=_text(where, 80), code=_text(reply["code"], 120))
+            # the learner's line between backticks: a closing parenthesis after it is ours, not theirs
+            text += tr(" (at {where}: `{code}`)", where=_text(where, 80), code=_text(reply["code"], 120))
         else:
             text += tr(" (at {where})", where=_text(where, 80))
     return text

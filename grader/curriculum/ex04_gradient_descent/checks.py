@@ -82,10 +82,10 @@ def _fit(learner, x, y, lr, epochs):
         expect.shape(t, (1,), tr("{name} from {call}", name=name, call=what))
     if isinstance(costs, torch.Tensor):
         expect.fail(tr("costs from {what} is {got}, not a list of floats", what=what, got=expect.describe(costs)),
-                    hint=tr("Start with costs = [] and append cost.item() once per update."))
+                    hint=tr("Start from an empty list and append one Python number per update."))
     if not isinstance(costs, (list, tuple)):
         expect.fail(tr("costs from {what} is {got}, not a list of floats", what=what, got=expect.describe(costs)),
-                    hint=tr("Start with costs = [] and append cost.item() once per update."))
+                    hint=tr("Start from an empty list and append one Python number per update."))
     plain = []
     for i, cost in enumerate(costs):
         if isinstance(cost, ForeignObject) and cost.number is not None and "float" in cost.type_name.lower():

@@ -160,12 +160,12 @@ def _results(value, what, epochs, dtype=torch.float32):
     if not isinstance(value, dict):
         expect.fail(tr("{what} returned {got}; expected a dict with keys {keys}", what=what, got=expect.describe(value),
                        keys=", ".join(KEYS)),
-                    hint=tr('Return {{"W": W, "b": b, "losses": losses, "ws": ws, "bs": bs}}.'))
+                    hint=tr('Return a dict with exactly the keys "W", "b", "losses", "ws" and "bs".'))
     missing = [key for key in KEYS if key not in value]
     if missing:
         expect.fail(tr("the dict returned by {what} has no key {keys}", what=what,
                        keys=", ".join(repr(k) for k in missing)),
-                    hint=tr('Return {{"W": W, "b": b, "losses": losses, "ws": ws, "bs": bs}}.'))
+                    hint=tr('Return a dict with exactly the keys "W", "b", "losses", "ws" and "bs".'))
     for key in ("W", "b"):
         tensor = expect.tensor(value[key], tr('"{key}" from {call}', key=key, call=what))
         expect.shape(tensor, (1,), tr('"{key}" from {call}', key=key, call=what))
@@ -182,7 +182,7 @@ def _results(value, what, epochs, dtype=torch.float32):
         if not isinstance(entries, (list, tuple)):
             expect.fail(tr('"{key}" from {what} is {got}, not a list of floats', key=key, what=what,
                            got=expect.describe(entries)),
-                        hint=tr("Collect the values in a list: losses.append(loss.item())."))
+                        hint=tr("Collect the values in lists, as Python numbers (.item() of each 0-dim tensor)."))
         for entry in entries:
             if isinstance(entry, bool) or not isinstance(entry, (int, float)):
                 expect.fail(tr('"{key}" from {what} holds {got}, not Python floats', key=key, what=what,

@@ -17,7 +17,7 @@ def _swapped(x, y, W, b):
     return db, dW
 
 
-def _fit(*, clear=True, extra=0, record_after=False, check_tol="before"):
+def _fit(*, clear=True, extra=0, record_after=False, check_tol="before", backward_calls=1):
     """fit_autograd with one thing done wrong."""
     def fit_autograd(x, y, W0, b0, lr, epochs, tol=5e-5):
         x, y = x.detach(), y.detach()
@@ -28,6 +28,8 @@ def _fit(*, clear=True, extra=0, record_after=False, check_tol="before"):
             loss = ((x * W + b - y) ** 2).mean()
             if check_tol == "before" and loss.item() < tol:
                 break
+            for _ in range(backward_calls - 1):
+                loss.backward(retain_graph=True)  # the graph kept for a second backward(): gradients add up
             loss.backward()
             with torch.no_grad():
                 W -= lr * W.grad
@@ -52,6 +54,7 @@ VARIANTS = {
         "sum_instead_of_mean": _gradients(lambda e: (e ** 2).sum()),
         "missing_square": _gradients(lambda e: e.mean()),
         "swapped_gradients": _swapped,
+        "backward_twice_retained": _gradients(lambda e: 2 * (e ** 2).mean()),  # backward() twice: twice the gradient
     },
     "fit_autograd": {
         "missing_zero_grad": _fit(clear=False),
@@ -59,5 +62,6 @@ VARIANTS = {
         "cost_recorded_after_update": _fit(record_after=True),
         "tolerance_ignored": _fit(check_tol=None),
         "tolerance_checked_late": _fit(check_tol="after"),
+        "backward_twice_retained": _fit(backward_calls=2),
     },
 }

@@ -77,10 +77,10 @@ def _costs(value, what):
     for cost in value["costs"]:
         if isinstance(cost, torch.Tensor):
             expect.fail(tr("{what} returned a tensor, not a Python float", what=what),
-                        hint=tr("Return cost.item(): a plain number, taken before optimizer.step()."))
+                        hint=tr("Return the cost as a plain Python number, taken before the optimizer steps."))
         if isinstance(cost, bool) or not isinstance(cost, float):
             expect.fail(tr("{what} returned {got}, not a Python float", what=what, got=expect.describe(cost)),
-                        hint=tr("Return cost.item(): a plain number, taken before optimizer.step()."))
+                        hint=tr("Return the cost as a plain Python number, taken before the optimizer steps."))
     return value
 
 

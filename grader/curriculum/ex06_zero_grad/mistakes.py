@@ -36,6 +36,15 @@ def _step_before_backward(W, b, optimizer, x, y):
     return cost.item()
 
 
+def _backward_twice_retained(W, b, optimizer, x, y):
+    optimizer.zero_grad()
+    cost = _cost(W, b, x, y)
+    cost.backward(retain_graph=True)
+    cost.backward()  # adds the same gradients a second time: the step is twice as long
+    optimizer.step()
+    return cost.item()
+
+
 def _cost_after_update(W, b, optimizer, x, y):
     optimizer.zero_grad()
     _cost(W, b, x, y).backward()
@@ -47,11 +56,13 @@ def _cost_after_update(W, b, optimizer, x, y):
 VARIANTS = {
     "accumulated_gradients": {
         "cleared_gradients": lambda w0, steps: [3.0] * steps,
+        "backward_twice_retained": lambda w0, steps: [6.0 * (i + 1) for i in range(steps)],
     },
     "train_step": {
         "missing_zero_grad": _missing_zero_grad,
         "zero_grad_between_backward_and_step": _zero_grad_between,
         "step_before_backward": _step_before_backward,
         "cost_recorded_after_update": _cost_after_update,
+        "backward_twice_retained": _backward_twice_retained,
     },
 }

@@ -65,7 +65,7 @@ def _train(learner, what, args, kwargs=None, dtype=torch.float32, pending=None):
     if not isinstance(costs, (list, tuple)):
         expect.fail(tr("the costs returned by {what} are {got}, not a list of floats", what=what,
                        got=expect.describe(costs)),
-                    hint=tr("Collect the costs in a list: costs.append(cost.item())."))
+                    hint=tr("Collect the costs in a list, one Python number per update."))
     for cost in costs:
         if isinstance(cost, bool) or not isinstance(cost, (int, float)):
             expect.fail(tr("the costs returned by {what} hold {got}, not Python floats", what=what,

@@ -256,7 +256,7 @@ def _accuracy(learner, optimizer: str):
     what = f'train_wine("{optimizer}")'
     if isinstance(value, torch.Tensor):
         expect.fail(tr("{what} returned a tensor; expected a Python float", what=what),
-                    hint=tr("Return the accuracy as a float, e.g. (predictions == y_test).float().mean().item()."))
+                    hint=tr("Return the accuracy as a Python float: the share of test rows predicted right."))
     if isinstance(value, bool) or not isinstance(value, (float, int)):
         expect.fail(tr("{what} returned {got}; expected a float in [0, 1]", what=what, got=expect.describe(value)))
     if not 0.0 <= value <= 1.0:
