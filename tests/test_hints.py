@@ -8,7 +8,8 @@ import pytest
 
 from grader import i18n
 from grader.catalog import kit, metadata
-from grader.learner.hintrules import leaked_lines, mentions_optimizer, reference_lines, uses_optimizer
+from grader.authoring.hintrules import (check_hints, hints_of, leaked_lines, mentions_optimizer, problems,
+                                        reference_lines, uses_optimizer)
 
 CATALOG = metadata.load()
 EXERCISES = [e for e in CATALOG.exercises if (kit.SOLUTIONS_DIR / e.filename).is_file()]
@@ -19,41 +20,13 @@ def _source(exercise) -> str:
     return (kit.SOLUTIONS_DIR / exercise.filename).read_text(encoding="utf-8")
 
 
-def _mistake_hint(exercise, mistake: str) -> str | None:
-    """The hint a report gives for `mistake` in this exercise (its own text where it has one)."""
-    own = getattr(exercise, "mistake_hints", None)
-    if isinstance(own, dict) and own.get(mistake):
-        return own[mistake]
-    return CATALOG.hint_for(mistake)
-
-
-def _check_hints(exercise) -> list[str]:
-    """The literal `hint=tr("...")` texts of the exercise's check module, wherever the module lives."""
-    import ast
-
-    found = []
-    folder = getattr(exercise, "folder", None)
-    paths = [folder / "checks.py"] if folder is not None and (folder / "checks.py").is_file() else \
-        list(kit.GRADER_DIR.rglob(f"check_{exercise.id}.py"))
-    for path in paths:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.keyword) and node.arg == "hint" and isinstance(node.value, ast.Call) \
-                    and node.value.args and isinstance(node.value.args[0], ast.Constant):
-                found.append(node.value.args[0].value)
-    return found
-
-
 def _hints(exercise) -> list[tuple[str, str]]:
-    """(where, text) for every hint a learner of this exercise can read, in every language."""
-    found = [(f"hint {n}", hint) for n, hint in enumerate(exercise.hints, start=1)]
-    found += [(f"check hint {text[:30]!r}", text) for text in _check_hints(exercise)]
-    found += [(f"mistake {m}", _mistake_hint(exercise, m)) for m in exercise.mistakes if _mistake_hint(exercise, m)]
-    return [(f"{where} [{lang}]", i18n.localize(text, lang)) for where, text in found for lang in i18n.LANGUAGES]
+    return hints_of(exercise, CATALOG)
 
 
 def test_the_check_modules_hints_are_read():
     ex06 = next(e for e in EXERCISES if e.id == "ex06_zero_grad")
-    assert len(_check_hints(ex06)) >= 2
+    assert len(check_hints(ex06)) >= 2
 
 
 def test_the_leak_rule_sees_a_line_and_spares_the_idea():
@@ -91,3 +64,19 @@ def test_no_hint_hands_over_a_line_of_the_reference(exercise):
 def test_no_optimizer_talk_where_there_is_no_optimizer(exercise):
     talking = [where for where, text in _hints(exercise) if mentions_optimizer(text)]
     assert talking == []
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_dev_check_finds_no_hint_problem(exercise):
+    assert problems(exercise, CATALOG) == []
+
+
+def test_dev_check_names_a_leaked_line_and_optimizer_talk():
+    import dataclasses
+
+    ex01 = next(e for e in EXERCISES if e.id == "ex01_hypothesis")
+    leaking = dataclasses.replace(ex01, hints=("use torch.zeros(1, requires_grad=True)", "then call optimizer.step()",
+                                               "then call optimizer.step()"))
+    found = problems(leaking, CATALOG)
+    assert any("torch.zeros(1,requires_grad=True)" in p for p in found), found
+    assert any("no optimizer" in p for p in found) and any("say the same" in p for p in found), found

@@ -3,7 +3,7 @@
 For each exercise: its solution passes every check at full marks; the generated stub fails every
 check; every learner-style module in its `mistaken/` folder is caught and its mistake named; every
 module in its `alternatives/` passes; every text it shows has a translation in every shipped
-language; its budgets come from a measured reference; its student release carries nothing hidden;
+language; its hints lead without writing out a line of the solution; its budgets come from a measured reference; its student release carries nothing hidden;
 its nbgrader notebook builds. Each failed proof is one line that says what to fix.
 """
 
@@ -79,6 +79,7 @@ class Checker:
                             ("every mistaken/ module is caught and its mistake named", self._mistaken),
                             ("every alternatives/ module passes", self._alternatives),
                             ("every text is translated in every shipped language", self._texts),
+                            ("its hints lead without handing over a line", self._hints),
                             ("the budgets come from a measured reference", self._budgets),
                             ("the student release carries nothing hidden", self._release),
                             ("its nbgrader notebook builds", self._notebook)):
@@ -176,6 +177,11 @@ class Checker:
                                       f" then fill in {exercise.id}/{lang}.toml)")
             if len(missing) > 5:
                 proof.problems.append(f"... and {len(missing) - 5} more {lang} texts missing")
+
+    def _hints(self, exercise: metadata.Exercise, proof: Proof) -> None:
+        from grader.authoring import hintrules
+
+        proof.problems.extend(hintrules.problems(exercise, metadata.load()))
 
     def _budgets(self, exercise: metadata.Exercise, proof: Proof) -> None:
         if exercise.reference_cpu is None or exercise.reference_call_cpu is None:

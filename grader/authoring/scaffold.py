@@ -99,8 +99,9 @@ points = 4
 budget = 10
 call_timeout = 4
 hints = [
-  "scale returns a new tensor: x * factor, with the shape and dtype of x.",
-  "Multiply, don't add: every element of x is scaled by the factor.",
+  "Scaling a tensor multiplies every one of its elements by the same number.",
+  "Look at the operators a tensor supports: one of them works element by element with a Python number.",
+  "Multiply, don't add: one operation between x and the factor, whose result keeps the shape and dtype of x.",
 ]
 mistakes = ["factor_added"]
 
@@ -121,13 +122,28 @@ ko = "{title}"
 
 [[text]]
 id = "{id}.hint.1"
-en = "scale returns a new tensor: x * factor, with the shape and dtype of x."
-ko = "scale은 새 텐서 x * factor를 반환합니다. 모양과 dtype은 x와 같습니다."
+en = "Scaling a tensor multiplies every one of its elements by the same number."
+ko = "텐서를 스케일링한다는 것은 모든 원소에 같은 수를 곱하는 것입니다."
 
 [[text]]
 id = "{id}.hint.2"
-en = "Multiply, don't add: every element of x is scaled by the factor."
-ko = "더하지 말고 곱하세요: x의 모든 원소에 factor를 곱합니다."
+en = "Look at the operators a tensor supports: one of them works element by element with a Python number."
+ko = "텐서가 지원하는 연산자를 살펴보세요: 그중 하나가 파이썬 숫자와 원소별로 계산합니다."
+
+[[text]]
+id = "{id}.hint.3"
+en = "Multiply, don't add: one operation between x and the factor, whose result keeps the shape and dtype of x."
+ko = "더하지 말고 곱하세요: x와 factor 사이의 연산 하나로, 결과는 x의 모양과 dtype을 그대로 유지합니다."
+
+[[text]]
+id = "{id}.statement.1"
+en = "{id}: {title}. (Written with `grade dev new`: replace scale() with the exercise's own functions.)"
+ko = "{id}: {title}. (`grade dev new`로 만들었습니다: scale()을 이 실습의 함수로 바꾸세요.)"
+
+[[text]]
+id = "{id}.scale.1"
+en = "Return x multiplied by `factor`, as a new tensor of the same shape and dtype (x is left unchanged)."
+ko = "x에 `factor`를 곱한 값을 모양과 dtype이 같은 새 텐서로 반환하세요(x는 바꾸지 않습니다)."
 
 [[text]]
 id = "{id}.mistake.factor_added"

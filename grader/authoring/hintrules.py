@@ -1,14 +1,18 @@
 """The rules a hint keeps: it never hands over a line of the reference solution, and it speaks only of the
 tools its exercise has (no step() or optimizer.zero_grad() where there is no optimizer).
 
-Used by tests/test_hints.py on every hint tier and known-mistake hint, in every language.
+`grade dev check` holds every exercise to them (tests/test_hints.py the built-in ones too), on every
+hint tier, check hint and known-mistake hint, in every language.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from grader.catalog.metadata import Catalog, Exercise
 
 _SPACE = re.compile(r"[\s`]+")
 _DETACH = re.compile(r"\.detach\(\)")
@@ -81,3 +85,41 @@ def uses_optimizer(source: str, filename: str) -> bool:
 def mentions_optimizer(hint: str) -> bool:
     """The hint speaks of an optimizer's step() or zero_grad()."""
     return bool(OPTIMIZER_WORDS.search(hint))
+
+
+def check_hints(exercise: "Exercise") -> list[str]:
+    """The literal `hint=tr("...")` texts of the exercise's check module."""
+    if not exercise.check_file.is_file():
+        return []
+    found = []
+    for node in ast.walk(ast.parse(exercise.check_file.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.keyword) and node.arg == "hint" and isinstance(node.value, ast.Call) \
+                and node.value.args and isinstance(node.value.args[0], ast.Constant) \
+                and isinstance(node.value.args[0].value, str):
+            found.append(node.value.args[0].value)
+    return found
+
+
+def hints_of(exercise: "Exercise", catalog: "Catalog") -> list[tuple[str, str]]:
+    """(where, text) for every hint a learner of this exercise can read, in every shipped language."""
+    from grader import i18n
+
+    found = [(f"hint {n}", hint) for n, hint in enumerate(exercise.hints, start=1)]
+    found += [(f"check hint {text[:30]!r}", text) for text in check_hints(exercise)]
+    found += [(f"mistake {m}", catalog.hint_for(m)) for m in exercise.mistakes if catalog.hint_for(m)]
+    return [(f"{where} [{lang}]", i18n.localize(text, lang)) for where, text in found for lang in i18n.LANGUAGES]
+
+
+def problems(exercise: "Exercise", catalog: "Catalog") -> list[str]:
+    """What keeps the exercise's hints from leading: a reference line written out, optimizer talk without one."""
+    source = exercise.solution_file.read_text(encoding="utf-8")
+    lines = reference_lines(source, exercise.filename)
+    hints = hints_of(exercise, catalog)
+    found = [f"{where} writes out the reference's line `{line}`: say what to do, leave the line to the learner"
+             for where, text in hints for line in leaked_lines(text, lines)]
+    if not uses_optimizer(source, exercise.filename):
+        found += [f"{where} speaks of step()/zero_grad(), but the exercise has no optimizer"
+                  for where, text in hints if mentions_optimizer(text)]
+    if len(set(exercise.hints)) != len(exercise.hints):
+        found.append("two hint tiers say the same: each tier should lead one step further")
+    return found
