@@ -97,6 +97,22 @@ class LocalizedMixin:
                 param.help = help_text
 
 
+def short_help(help_text: str, limit: int) -> str:
+    """A command's line in the group's list: its first sentence if it fits `limit`, else the words that fit and "..."."""
+    words = [w for w in inspect.cleandoc(help_text).partition("\f")[0].split() if w != "\b"]
+    for end, word in enumerate(words, start=1):
+        if len(" ".join(words[:end])) > limit:
+            break
+        if word.endswith("."):
+            return " ".join(words[:end])
+    else:
+        return " ".join(words)
+    kept = end - 1
+    while kept > 0 and len(" ".join(words[:kept])) + 3 > limit:
+        kept -= 1
+    return " ".join(words[:kept]) + "..."
+
+
 class LocalizedCommand(LocalizedMixin, click.Command):
     """A command whose help screen is printed in the chosen language."""
 
@@ -108,8 +124,6 @@ class LocalizedGroup(LocalizedMixin, click.Group):
 
     def format_commands(self, ctx, formatter) -> None:
         """The command list with each line in the chosen language, whatever class the command is."""
-        from click.utils import make_default_short_help
-
         listed = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
         listed = [(name, command) for name, command in listed if command is not None and not command.hidden]
         if not listed:
@@ -120,7 +134,7 @@ class LocalizedGroup(LocalizedMixin, click.Group):
             if command.short_help:
                 text = i18n.gettext(inspect.cleandoc(command.short_help))
             else:
-                text = make_default_short_help(_translated_help(command.help) or "", limit)
+                text = short_help(_translated_help(command.help) or "", limit)
             rows.append((name, text))
         with formatter.section(i18n.gettext("Commands")):
             formatter.write_dl(rows)
