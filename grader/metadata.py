@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
-import tomllib
+try:
+    import tomllib  # novermin - Python 3.11+, tomli below
+except ImportError:  # Python 3.10
+    import tomli as tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
