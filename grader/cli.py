@@ -44,6 +44,9 @@ class KitGroup(LocalizedGroup):
 
     def main(self, args=None, prog_name=None, **extra):
         extra.pop("standalone_mode", None)
+        from grader.learner.console import tolerant_streams
+
+        tolerant_streams()  # a redirected cp949 console has no ✓: a `?`, never a UnicodeEncodeError
         i18n.set_language(i18n.language_from_args(sys.argv[1:] if args is None else args))
         try:
             return super().main(args=args, prog_name=prog_name, standalone_mode=False, **extra)
@@ -52,9 +55,10 @@ class KitGroup(LocalizedGroup):
             sys.exit(0)
         except click.ClickException as exc:
             usage_error(" ".join(exc.format_message().split()))
-        except click.Abort:
+        except click.Abort as exc:
             click.echo("grade: " + i18n.localize(tr("interrupted")), err=True)
-            sys.exit(1)
+            # Ctrl-C as a KeyboardInterrupt (Windows, or before grading installed its handler): 130, as on SIGINT
+            sys.exit(130 if isinstance(exc.__cause__, KeyboardInterrupt) else 1)
 
 
 @click.group(cls=KitGroup, context_settings={"help_option_names": ["-h", "--help"]})
