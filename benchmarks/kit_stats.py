@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from grader import metadata
-from grader.checking import spec_of
+from grader.catalog import metadata
+from grader.grading.checking import spec_of
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import kit, metadata
+from grader.catalog import kit, metadata
 from grader.sandbox.client import Zygote
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -32,8 +32,8 @@ def catalog():
 @pytest.fixture(scope="session")
 def grade(zygote, catalog):
     """grade(folder, exercise_ids=None, follow_dependencies=True) -> Report, in-process."""
-    from grader.oracle import LiveOracle
-    from grader.runner import run
+    from grader.grading.oracle import LiveOracle
+    from grader.grading.runner import run
 
     oracle = LiveOracle()
 

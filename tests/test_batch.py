@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import kit, metadata
-from grader.cli import main
+from grader.catalog import kit, metadata
+from grader.cli.group import main
 from grader.instructor import submissions as subs
 from grader.instructor.batch import CACHE_FORMAT, csv_text, fingerprint, missing_key_layers
 from grader.instructor.locate import NoModules, locate
@@ -188,7 +188,7 @@ def test_every_entry_has_its_status_and_reason(graded_class):
 @pytest.mark.slow
 def test_reports_equal_grade_run_for_each_student(graded_class, grade, tmp_path):
     """Same report in the batch as `grade run --dir` (hidden checks, seed and messages included)."""
-    from grader.render import render_report
+    from grader.reporting.render import render_report
 
     out, root = graded_class["out"], graded_class["root"]
     folders = {student: root / student for student in graded_class["expected"]}
@@ -400,7 +400,7 @@ def test_memo_oracle_gives_the_live_answers_once():
     import torch
 
     from grader.instructor.memo import MemoOracle
-    from grader.oracle import LiveOracle
+    from grader.grading.oracle import LiveOracle
 
     live = LiveOracle()
     memo = MemoOracle(live)

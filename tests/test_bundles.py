@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import kit, metadata
-from grader.cli import main
+from grader.catalog import kit, metadata
+from grader.cli.group import main
 
 CORPUS = Path(__file__).parent / "corpus"
 POINTS = metadata.load().get("ex02_cost").points

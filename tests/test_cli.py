@@ -10,8 +10,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from grader import kit, metadata
-from grader.cli import main
+from grader.catalog import kit, metadata
+from grader.cli.group import main
 
 
 @pytest.fixture

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import kit
-from grader.outcomes import LearnerError
+from grader.catalog import kit
+from grader.grading.outcomes import LearnerError
 from grader.sandbox.client import MEMORY_LIMIT, LearnerModule, Zygote
 
 LAYERS = ("landlock", "pid-namespace", "no-network", "ipc-namespace", "unprivileged", "resource-limits",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import corpus_files, expectations, stage
-from grader.checking import spec_of
+from grader.grading.checking import spec_of
 
 MUTANTS = corpus_files("mutants")
 ALTERNATIVES = corpus_files("alternatives")

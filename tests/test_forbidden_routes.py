@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from conftest import CORPUS, corpus_files, expectations, stage
-from grader import kit, metadata
+from grader.catalog import kit, metadata
 from grader.sandbox.client import CallResult
 
 ROUTES = corpus_files("forbidden")

@@ -8,8 +8,9 @@ import pickle
 import pytest
 from click.testing import CliRunner
 
-from grader import i18n, metadata
-from grader.cli import main
+from grader import i18n
+from grader.catalog import metadata
+from grader.cli.group import main
 from grader.i18n import CatalogError, Text, localize, parse_catalog, tr
 from grader.i18n.sources import learner_texts
 
@@ -34,15 +35,15 @@ def runner():
 # the catalog ---------------------------------------------------------------------------------
 def test_every_learner_facing_text_has_korean():
     korean = i18n.catalog("ko")
-    missing = [f"{where}: {english}" for where, english in learner_texts() if english not in korean]
+    missing = [f"{where}: {english}" for where, english in learner_texts(main) if english not in korean]
     assert not missing, "no Korean text for:\n" + "\n".join(missing) + \
         "\n(run `python -m grader.i18n.update ko` and fill in the empty `ko` fields)"
 
 
 def test_the_extractor_sees_every_kind_of_source():
-    where = {w.split(".")[0] if not w.startswith("grader/") else w for w, _ in learner_texts()}
-    assert {"mistake", "ex02_cost", "cli", "grader/render.py", "grader/cli.py"} <= where
-    texts = {english for _, english in learner_texts()}
+    where = {w.split(".")[0] if not w.startswith("grader/") else w for w, _ in learner_texts(main)}
+    assert {"mistake", "ex02_cost", "cli", "grader/reporting/render.py", "grader/cli/helpers.py"} <= where
+    texts = {english for _, english in learner_texts(main)}
     ex02 = metadata.load().get("ex02_cost")
     assert ex02.title in texts and set(ex02.hints) <= texts
     assert "mse is differentiable: gradients flow back to the prediction" in texts  # a check docstring
@@ -195,7 +196,7 @@ def _untranslated_check_texts() -> list[str]:
 
 
 # Check-specific messages not yet converted to templates (they are shown in English in a Korean
-# run; the generic messages of grader.expect, the plugin and the sandbox are translated). The
+# run; the generic messages of grader.grading.expect, the plugin and the sandbox are translated). The
 # number may only go down: convert a message with tr(...) and add its Korean to ko.toml.
 UNTRANSLATED_CHECK_TEXTS_AT_MOST = 0
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from grader import kit, metadata
-from grader.cli import main
+from grader.catalog import kit, metadata
+from grader.cli.group import main
 
 GRADE = [sys.executable, "-m", "grader"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grader import kit, metadata
-from grader.checking import spec_of
+from grader.catalog import kit, metadata
+from grader.grading.checking import spec_of
 from grader.mistakes import variants_for
 
 GOOD = """

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import kit, metadata
-from grader import notebook as kernel_runtime
-from grader.checking import spec_of
-from grader.cli import main
+from grader.catalog import kit, metadata
+from grader.grading import notebook as kernel_runtime
+from grader.grading.checking import spec_of
+from grader.cli.group import main
 from grader.instructor.nbgrader_course import COURSE_FILE, checks_of, check_cell_id, course_salt
 
 pytest.importorskip("nbgrader")
@@ -41,7 +41,7 @@ WRONG_MSE = "def mse(prediction, target):\n    return ((target - prediction) ** 
 LOOPING_MSE = "def mse(prediction, target):\n    while True:\n        pass\n"
 TOP_LEVEL_LOOP = "\n\nwhile True:  # at cell top level: only nbgrader's cell timeout stops it\n    pass\n"
 # two lines in the learner's own cell that make every test cell pass in the kernel
-PATCH = "\n\nimport grader.notebook\ngrader.notebook.check = lambda exercise, check_id: None\n"
+PATCH = "\n\nimport grader.grading.notebook\ngrader.notebook.check = lambda exercise, check_id: None\n"
 
 SUBMISSIONS = {
     "correct": {"sum_squared_error": SSE, "mse": MSE},
@@ -391,16 +391,16 @@ def test_kernel_runtime_grades_a_notebook_once(monkeypatch, capsys):
 
 
 def test_graded_code_leaves_out_what_touches_the_kit():
-    from grader.notebook import module_code
+    from grader.grading.notebook import module_code
 
     honest = [(SETUP + "\n" + kernel_runtime.SETUP_IMPORT, True), (SSE, True), (WRONG_MSE, True)]
     patches = [
         PATCH,
         "\nkit_nb.check = lambda *args: None\n",
         "\nfrom grader import notebook\nnotebook.check = lambda *args: None\n",
-        "\nimport grader.notebook as g\nrebind = g\nrebind.check = print\n",
-        "\nimport sys\nsys.modules['grader.notebook'].check = print\n",
-        "\nimport importlib\nimportlib.import_module('grader.notebook').check = print\n",
+        "\nimport grader.grading.notebook as g\nrebind = g\nrebind.check = print\n",
+        "\nimport sys\nsys.modules['grader.grading.notebook'].check = print\n",
+        "\nimport importlib\nimportlib.import_module('grader.grading.notebook').check = print\n",
         "\ndef cheat():\n    kit_nb.check = print\n\n\ncheat()\n",
     ]
     for patch in patches:

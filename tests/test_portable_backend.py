@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import kit
+from grader.catalog import kit
 from grader.sandbox import backend, portable
 from grader.sandbox.client import LearnerModule, SandboxUnavailable
-from grader.outcomes import LearnerTimeout
+from grader.grading.outcomes import LearnerTimeout
 
 from emulation import PLATFORMS, emulated_python
 
@@ -144,7 +144,7 @@ def test_a_missing_sibling_says_where_to_put_it(grade, tmp_path):
 
 @pytest.fixture(scope="module")
 def catalog_points():
-    from grader import metadata
+    from grader.catalog import metadata
 
     return {exercise.id: exercise.points for exercise in metadata.load().exercises}
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from grader import kit
+from grader.catalog import kit
 
 OLDEST = (3, 10)
 

@@ -17,12 +17,12 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from grader import kit, metadata, stubs
-from grader.checking import spec_of
-from grader.cli import main
-from grader.recorded_oracle import (RecordedOracle, RecordingOracle, ReferenceUnavailable, UnrecordableArgument, key,
+from grader.catalog import kit, metadata, stubs
+from grader.grading.checking import spec_of
+from grader.cli.group import main
+from grader.grading.recorded_oracle import (RecordedOracle, RecordingOracle, ReferenceUnavailable, UnrecordableArgument, key,
                                     undecode)
-from grader.release import ReleaseError, build, strip_hidden
+from grader.instructor.release import ReleaseError, build, strip_hidden
 from grader.sandbox.codec import decode, meta, roundtrip
 
 CHECKED = [e.id for e in metadata.load().exercises if kit.check_file(e.id).exists()]
@@ -139,7 +139,7 @@ def test_undecode_is_the_inverse_of_decode():
 
 
 def test_recorded_answers_replay_and_an_unrecorded_input_is_skipped_not_failed(zygote, catalog, tmp_path):
-    from grader.runner import run
+    from grader.grading.runner import run
 
     chosen = metadata.resolve(catalog, ["ex02_cost"])
     recording = RecordingOracle()
@@ -208,7 +208,7 @@ def test_release_holds_stubs_public_checks_and_recorded_answers_only(released):
     data = torch.load(released / "grader" / "recorded" / "oracle.pt", weights_only=True)
     assert data["format"] == "kit-oracle/1" and data["answers"]
     pyproject = (released / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'grade = "grader.cli:entry"' in pyproject and '"torch>=2.1"' in pyproject
+    assert 'grade = "grader.cli.group:entry"' in pyproject and '"torch>=2.1"' in pyproject
     assert "Hidden checks run when your work is\ngraded" in (released / "README.md").read_text(encoding="utf-8")
 
 

@@ -49,7 +49,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, expectations
-from grader import kit
+from grader.catalog import kit
 
 ATTACKS = sorted((CORPUS / "attacks").glob("c[0-9][0-9]_*.py"))
 CATEGORIES = sorted({int(path.name[1:3]) for path in ATTACKS})

@@ -1,1 +1,1 @@
-"""The graded checks, one module per exercise (`check_<exercise>.py`), run by grader.runner."""
+"""The graded checks, one module per exercise (`check_<exercise>.py`), run by grader.grading.runner."""

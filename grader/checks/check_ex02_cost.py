@@ -2,8 +2,8 @@
 
 import torch
 
-from grader import expect
-from grader.checking import check
+from grader.grading import expect
+from grader.grading.checking import check
 from grader.i18n import tr
 from grader.sandbox.codec import meta
 

@@ -5,8 +5,9 @@
 
 import torch
 
-from grader import expect, metadata
-from grader.checking import check
+from grader.grading import expect
+from grader.catalog import metadata
+from grader.grading.checking import check
 from grader.i18n import tr
 from grader.i18n.sources import N_
 from grader.sandbox.codec import ForeignObject

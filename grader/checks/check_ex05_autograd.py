@@ -2,12 +2,12 @@
 
 import torch
 
-from grader import expect
-from grader.checking import check
-from grader import metadata
+from grader.grading import expect
+from grader.grading.checking import check
+from grader.catalog import metadata
 from grader.i18n import tr
 from grader.i18n.sources import N_
-from grader.outcomes import LearnerError
+from grader.grading.outcomes import LearnerError
 from grader.sandbox.codec import meta
 
 EXERCISE = "ex05_autograd"

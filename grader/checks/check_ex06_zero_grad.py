@@ -8,8 +8,8 @@ through the same probe; what the loop spy saw only names the mistake.
 
 import torch
 
-from grader import expect
-from grader.checking import check
+from grader.grading import expect
+from grader.grading.checking import check
 from grader.i18n import tr
 from grader.probes.linear_training import frozen_loop_mistake
 

@@ -8,8 +8,8 @@ whose step() never sees a gradient, from what the loop spy saw (hints only).
 
 import torch
 
-from grader import expect
-from grader.checking import check
+from grader.grading import expect
+from grader.grading.checking import check
 from grader.i18n import tr
 from grader.probes.linear_training import frozen_loop_mistake
 from grader.sandbox.codec import ModuleSummary, meta

@@ -11,8 +11,9 @@ differently (e.g. the learner's own binary_cross_entropy instead of nn.BCELoss).
 import torch
 import torch.nn.functional as F
 
-from grader import expect, metadata
-from grader.checking import check
+from grader.grading import expect
+from grader.catalog import metadata
+from grader.grading.checking import check
 from grader.i18n import tr
 from grader.i18n.sources import N_
 from grader.sandbox.codec import ModuleSummary

@@ -10,8 +10,9 @@ start with rtol=1e-4, atol=1e-5: valid loops may order their float operations di
 import torch
 import torch.nn.functional as F
 
-from grader import expect, metadata
-from grader.checking import check
+from grader.grading import expect
+from grader.catalog import metadata
+from grader.grading.checking import check
 from grader.i18n import tr
 from grader.sandbox.codec import ForeignObject, ModuleSummary
 

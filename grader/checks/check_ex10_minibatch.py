@@ -14,8 +14,8 @@ from types import SimpleNamespace
 import torch
 from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
-from grader import expect
-from grader.checking import check
+from grader.grading import expect
+from grader.grading.checking import check
 from grader.i18n import tr
 from grader.probes import PROBES
 from grader.probes.batches_and_optimizers import id_rows

@@ -13,8 +13,9 @@ import contextlib
 
 import torch
 
-from grader import expect, metadata
-from grader.checking import check
+from grader.grading import expect
+from grader.catalog import metadata
+from grader.grading.checking import check
 from grader.i18n import tr
 from grader.probes.batches_and_optimizers import quadratic_problem, torch_optim_run
 

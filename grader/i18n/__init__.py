@@ -235,15 +235,11 @@ def localize_report(report: Any, lang: str | None = None) -> Any:
                           hint=localize(check.hint, lang)) for check in exercise.checks]
         exercises.append(replace(exercise, title=localize(exercise.title, lang),
                                  message=localize(exercise.message, lang), checks=checks))
-    localized = replace(report, exercises=exercises)
-    for name, value in vars(report).items():  # attributes set after construction (internal_errors, ...)
-        if name not in vars(localized):
-            setattr(localized, name, value)
-    return localized
+    return replace(report, exercises=exercises)
 
 
 def localize_exercise(exercise: Any, lang: str | None = None) -> Any:
-    """An exercise (grader.metadata.Exercise) whose title and hints are in `lang`."""
+    """An exercise (grader.catalog.metadata.Exercise) whose title and hints are in `lang`."""
     lang = lang or language()
     return replace(exercise, title=localize(exercise.title, lang),
                    hints=tuple(localize(hint, lang) for hint in exercise.hints))

@@ -7,14 +7,17 @@
 - the help of the learner commands (those with a `--lang` option) and of the `grade` group.
 
 Each text comes with an id that says where it lives (`ex02_cost.hint.1`, `mistake.rmse`,
-`ex02_cost.check.mse_matches_definition`, `grader/expect.py`, `cli.run.--dir`).
+`ex02_cost.check.mse_matches_definition`, `grader/grading/expect.py`, `cli.run.--dir`).
 """
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    import click
 
 GRADER_DIR = Path(__file__).resolve().parent.parent
 # functions whose argument at this position is a literal learner-facing template
@@ -27,7 +30,7 @@ def N_(text: str) -> str:
 
 
 def metadata_texts() -> Iterator[tuple[str, str]]:
-    from grader import metadata
+    from grader.catalog import metadata
 
     catalog = metadata.load()
     for exercise in catalog.exercises:
@@ -86,11 +89,9 @@ def code_templates(root: Path = GRADER_DIR) -> Iterator[tuple[str, str]]:
                         yield relative, value.value
 
 
-def cli_texts() -> Iterator[tuple[str, str]]:
-    """The help a learner reads: the group's, and every command that takes `--lang`."""
+def cli_texts(main: "click.Group") -> Iterator[tuple[str, str]]:
+    """The help a learner reads: the group's, and every command that takes `--lang` (the caller hands in the group)."""
     import click
-
-    from grader.cli import main
 
     yield "cli", main.help.split("\n\n")[0] if main.help else ""
     context = click.Context(main)
@@ -107,14 +108,19 @@ def cli_texts() -> Iterator[tuple[str, str]]:
                 yield f"cli.{name}.{param.opts[0]}", param.help
 
 
-def learner_texts() -> list[tuple[str, str]]:
-    """(id, English text) for every learner-facing text that needs a translation, without repeats."""
+def learner_texts(group: "click.Group") -> list[tuple[str, str]]:
+    """(id, English text) for every learner-facing text that needs a translation, without repeats.
+
+    `group` is the `grade` command group (grader.cli.group.main): its help is read from it, and i18n
+    never imports the command line itself (the command line sits above i18n).
+    """
     from grader.i18n import needs_translation
 
     seen: set[str] = set()
     found = []
-    for source in (metadata_texts, check_descriptions, code_templates, cli_texts):
-        for where, english in source():
+    sources = (metadata_texts(), check_descriptions(), code_templates(), cli_texts(group))
+    for source in sources:
+        for where, english in source:
             if english and english not in seen and needs_translation(english):
                 seen.add(english)
                 found.append((where, english))

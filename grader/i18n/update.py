@@ -49,7 +49,9 @@ def update(lang: str, extra: dict[str, str] | None = None, path: Path | None = N
                 known[entry["en"]] = entry[lang]
     extra = extra or {}
     entries, used = [], set()
-    for where, english in learner_texts():
+    from grader.cli.group import main  # the command line sits above i18n: only this tool reaches up to it
+
+    for where, english in learner_texts(main):
         translated = extra.get(english) or extra.get(where) if (english in extra or where in extra) else None
         translated = translated or known.get(english, "")
         entries.append((where, english, translated))

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from grader import kit, metadata
+from grader.catalog import kit, metadata
 from grader.instructor import submissions as subs
 from grader.instructor.summary import render_markdown, summarize
 
@@ -71,7 +71,7 @@ def refusal(layers: list[str]) -> str:
 # the kit's fingerprint and atomic files ----------------------------------------------------------
 def fingerprint() -> str:
     """The kit version plus a digest of every file that can change a verdict (grader/, solutions/)."""
-    from grader.report import kit_version
+    from grader.reporting.report import kit_version
 
     h = hashlib.sha256(f"{kit_version()}\0{sys.version_info[:2]}\0".encode())
     for root in (kit.GRADER_DIR, kit.SOLUTIONS_DIR):

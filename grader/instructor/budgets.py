@@ -14,7 +14,7 @@ import re
 import statistics
 from pathlib import Path
 
-from grader import kit, metadata
+from grader.catalog import kit, metadata
 
 MULTIPLE = 20
 MIN_BUDGET = 10.0
@@ -23,19 +23,14 @@ MIN_CALL_TIMEOUT = 4.0
 
 def measure(exercises: list[metadata.Exercise], repeat: int = 3) -> dict[str, tuple[float, float]]:
     """Median (exercise CPU seconds, longest call CPU seconds) of the reference, per exercise."""
-    from grader.sandbox.client import Zygote
-
-    zygote = Zygote.start()
-    from grader.runner import run  # imports no torch: run() imports it, uncollected
+    from grader.grading.orchestrate import Grader
 
     samples: dict[str, list[tuple[float, float]]] = {e.id: [] for e in exercises}
-    try:
+    with Grader() as grader:
         for _ in range(repeat):
-            report = run(exercises, kit.SOLUTIONS_DIR, zygote=zygote)
+            report = grader.grade(exercises, kit.SOLUTIONS_DIR)
             for exercise_id, measured in report.cpu_seconds.items():
                 samples[exercise_id].append(measured)
-    finally:
-        zygote.close()
     return {exercise_id: (statistics.median(s[0] for s in values), statistics.median(s[1] for s in values))
             for exercise_id, values in samples.items() if values}
 

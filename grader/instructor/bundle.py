@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
-from grader import kit
+from grader.catalog import kit
 
 _SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"

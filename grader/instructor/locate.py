@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import metadata
+from grader.catalog import metadata
 
 
 class NoModules(LookupError):

@@ -6,7 +6,7 @@ its own. The notebook comes from the same sources as everything else: markdown f
 solution module's docstring, a locked set-up cell from its imports, one solution cell per
 function (nbgrader's `### BEGIN/END SOLUTION` markers turn into stubs), and one locked
 autograder test cell per check with that check's points (hidden checks inside
-`### BEGIN/END HIDDEN TESTS`). See grader/notebook.py for what a test cell does in a learner's
+`### BEGIN/END HIDDEN TESTS`). See grader/grading/notebook.py for what a test cell does in a learner's
 kernel, and grader/instructor/autograde.py for how `nbgrader autograde` grades them out of it.
 
 A hidden check's grade id is a keyed hash of its id, with a salt drawn for the course at its
@@ -25,11 +25,11 @@ import json
 import secrets
 from pathlib import Path
 
-from grader import kit
-from grader.checking import CheckSpec, spec_of
-from grader.metadata import Exercise
-from grader.notebook import SETUP_IMPORT
-from grader.stubs import BEGIN
+from grader.catalog import kit
+from grader.grading.checking import CheckSpec, spec_of
+from grader.catalog.metadata import Exercise
+from grader.grading.notebook import SETUP_IMPORT
+from grader.catalog.stubs import BEGIN
 
 CONFIG_NAME = "nbgrader_config.py"
 COURSE_FILE = "kit-course.json"  # the course's salt for hidden grade ids; never released

@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from grader import metadata
+from grader.catalog import metadata
 from grader.instructor.locate import NoModules, locate, looked_for, module_names, present
 
 MAX_ZIP_BYTES = 200 * 1024**2  # the archive itself
@@ -120,7 +120,7 @@ def _module_code(cells: list[tuple[str, bool]]) -> str:
     try:
         from grader.instructor.notebook import module_code
     except ImportError:
-        from grader.notebook import module_code
+        from grader.grading.notebook import module_code
     return module_code(cells)
 
 

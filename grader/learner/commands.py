@@ -16,12 +16,12 @@ TEXT = {
 @click.command()
 def progress() -> None:
     """Which exercises pass, points so far and the next exercise (from your last `grade run`)."""
-    from grader.cli import _catalog
+    from grader.cli.helpers import load_catalog
     from grader.learner import progress as tracker
     from grader.learner.state import State
     from grader.learner.studentkit import is_student_kit
 
-    for line in tracker.render(_catalog(), State(), public_only=is_student_kit()):
+    for line in tracker.render(load_catalog(), State(), public_only=is_student_kit()):
         click.echo(line)
 
 
@@ -30,12 +30,12 @@ def progress() -> None:
 @click.option("--yes", "-y", is_flag=True, help="Don't ask for confirmation.")
 def reset(exercise: str, yes: bool) -> None:
     """Put EXERCISE's untouched stub back; your version is kept beside it as a backup."""
-    from grader import kit
-    from grader.cli import _select, usage_error
+    from grader.catalog import kit
+    from grader.cli.helpers import select, usage_error
     from grader.learner import reset as resetter
     from grader.learner.state import State
 
-    chosen = _select((exercise,))[0]
+    chosen = select((exercise,))[0]
     folder = kit.default_exercises_dir()
     target = folder / chosen.filename
     try:
@@ -66,10 +66,10 @@ def watch(exercise: str | None, directory: Path | None, seed: int | None) -> Non
     """Re-check the exercise you are on (or EXERCISE) each time you save it; moves on when it passes."""
     import sys
 
-    from grader.cli import DEFAULT_SEED, _select, learner_folder, usage_error
+    from grader.cli.helpers import DEFAULT_SEED, learner_folder, select, usage_error
     from grader.learner.watch import watch as run_watch
 
-    chosen = _select((exercise,))[0] if exercise else None
+    chosen = select((exercise,))[0] if exercise else None
     try:
         import watchfiles  # noqa: F401
     except ImportError:

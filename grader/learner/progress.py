@@ -32,7 +32,7 @@ def _points(value: float) -> str:
 
 def is_default_folder(folder: Path) -> bool:
     """True for the folder `grade run` grades without --dir (the one the state file is about)."""
-    from grader import kit
+    from grader.catalog import kit
 
     try:
         return Path(folder).resolve() == kit.default_exercises_dir().resolve()

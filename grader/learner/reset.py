@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from grader.metadata import Exercise
+from grader.catalog.metadata import Exercise
 
 TEXT = {
     "confirm": "Replace {file} with the untouched exercise? Your version is kept as {backup}.",
@@ -21,7 +21,7 @@ class ResetError(Exception):
 
 def pristine(exercise: Exercise) -> str:
     """The stub as the kit ships it: generated from the solution, or the student kit's recorded starter."""
-    from grader import kit, stubs
+    from grader.catalog import kit, stubs
     from grader.learner.studentkit import STARTERS
 
     solution = kit.SOLUTIONS_DIR / exercise.filename

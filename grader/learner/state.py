@@ -22,7 +22,7 @@ VERSION = 1
 
 def kit_folder(exercises_dir: Path | None = None) -> Path:
     """The folder holding the learner's exercises/ (where `.grade/` goes)."""
-    from grader import kit
+    from grader.catalog import kit
 
     return Path(exercises_dir or kit.default_exercises_dir()).resolve().parent
 

@@ -17,7 +17,7 @@ TEXT = {
 
 
 def is_student_kit() -> bool:
-    from grader import kit
+    from grader.catalog import kit
 
     return not (kit.SOLUTIONS_DIR / "__init__.py").is_file()
 
@@ -66,7 +66,7 @@ def hide_instructor_commands(group) -> None:
         @click.command(name, hidden=True, add_help_option=False,
                        context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
         def refuse(command: str = name) -> None:
-            from grader.cli import usage_error
+            from grader.cli.helpers import usage_error
             from grader.learner.text import tr
 
             usage_error(tr(TEXT["instructor_only"], command=command))

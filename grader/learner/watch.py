@@ -30,7 +30,7 @@ STEP_MS = 30  # how long the file must stay quiet before a save is graded (edito
 
 
 def _render(report: Any, colour: bool, confinement_note: bool = True) -> str:
-    from grader.render import render_report
+    from grader.reporting.render import render_report
 
     try:
         from grader import i18n
@@ -41,26 +41,19 @@ def _render(report: Any, colour: bool, confinement_note: bool = True) -> str:
 
 
 class Session:
-    """The warm side of the watch: a zygote, the oracle, pytest and the checks, loaded once."""
+    """The warm side of the watch: one grading pipeline (zygote, oracle, pytest and the checks), loaded once."""
 
     def __init__(self, folder: Path, seed: int, zygote: Any) -> None:
-        from grader import startup
-
-        startup.import_torch()
-        from grader.oracle_select import default_oracle
-        from grader.runner import run as run_checks
+        from grader.grading.orchestrate import Grader
 
         self.folder = folder
         self.seed = seed
-        self.zygote = zygote
-        self.run_checks = run_checks
-        self.oracle, self.hidden_included = default_oracle()
+        self.grader = Grader(zygote).prepare()
 
     def grade(self, exercise: Any) -> Any:
         from grader.learner import progress
 
-        report = self.run_checks([exercise], self.folder, zygote=self.zygote, seed=self.seed, oracle=self.oracle,
-                                 hidden_included=self.hidden_included)
+        report = self.grader.grade([exercise], self.folder, seed=self.seed)
         progress.record(report, self.folder)
         return report
 
@@ -167,7 +160,7 @@ def digest(path: Path) -> bytes | None:
 def watch(exercise: Any | None, folder: Path, seed: int, echo: Callable[[str], None], colour: bool,
           clear: bool, stop: threading.Event | None = None) -> int:
     """Run the watch until every exercise passes (0), or `q`/Ctrl-C (0); returns the exit status."""
-    from grader import metadata
+    from grader.catalog import metadata
     from grader.learner.interrupt import stop_on_ctrl_c
     from grader.sandbox.client import Zygote
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.i18n import tr
-from grader.outcomes import Failure, LearnerError, LearnerTimeout, ModuleUnavailable, NotImplementedYet
+from grader.grading.outcomes import Failure, LearnerError, LearnerTimeout, ModuleUnavailable, NotImplementedYet
 from grader.sandbox import clocks, confine
 from grader.sandbox.wire import ChannelClosed, recv_frame, send_frame
 
@@ -112,7 +112,7 @@ class Zygote:
         self._ready = True
 
     def _plan(self) -> confine.Plan:
-        from grader import kit
+        from grader.catalog import kit
 
         return confine.Plan(memory_bytes=MEMORY_LIMIT, cpu_seconds=CPU_LIMIT, scratch_root=self._scratch_root,
                             hidden_paths=confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),

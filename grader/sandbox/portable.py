@@ -271,7 +271,7 @@ class PortableWorkers:
         return workers
 
     def _plan(self) -> confine.Plan:
-        from grader import kit
+        from grader.catalog import kit
 
         return confine.Plan(memory_bytes=MEMORY_LIMIT, cpu_seconds=CPU_LIMIT, scratch_root=self._scratch_root,
                             hidden_paths=confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),

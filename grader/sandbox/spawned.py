@@ -22,7 +22,7 @@ _hard_exit = os._exit  # saved: the worker replaces os._exit to report learner c
 
 def confine_self(plan, scratch: str | None) -> list[str]:
     """Each layer this process can apply to itself, tried on its own; the names of those that held."""
-    from grader import kit
+    from grader.catalog import kit
     from grader.sandbox import confine, landlock, seccomp
 
     layers: list[str] = []
@@ -88,7 +88,7 @@ def main() -> None:
     from multiprocessing.connection import Client
 
     conn = Client(setup["address"], family=setup["family"], authkey=setup["authkey"])
-    from grader import startup
+    from grader.grading import startup
     from grader.sandbox import zygote
 
     with startup.uncollected():

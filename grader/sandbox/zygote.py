@@ -173,7 +173,8 @@ def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str], 
 def main() -> None:
     global _baseline
     worker_fd = int(sys.argv[1])
-    from grader import kit, startup
+    from grader.catalog import kit
+    from grader.grading import startup
     from grader.sandbox import confine, forkcost
 
     confine.make_undumpable()

@@ -9,9 +9,26 @@ from __future__ import annotations
 import copy
 import importlib
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any, Callable, Protocol, runtime_checkable
 
 from grader.sandbox.codec import roundtrip
+
+
+@runtime_checkable
+class Oracle(Protocol):
+    """The seam between checks and references: live solutions, recorded answers (a student kit) or a batch memo."""
+
+    def expected(self, exercise: str, function: str, *args: Any, **kwargs: Any) -> Any:
+        """The reference's value of `function(*args, **kwargs)`, after the codec round trip."""
+
+    def variants(self, exercise: str, function: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Mistake id -> the value a known-mistake variant of `function` gives for the same arguments."""
+
+    def probe(self, exercise: str, probe: str, *args: Any, **kwargs: Any) -> Any:
+        """What trusted probe `probe` measures on the reference module."""
+
+    def probe_variants(self, exercise: str, probe: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """Mistake id -> what the probe measures on the reference with that mistake put in."""
 
 
 class LiveOracle:
@@ -48,7 +65,7 @@ class LiveOracle:
         from grader.mistakes import variants_for
         from grader.probes import PROBES
 
-        from grader.expect import similar
+        from grader.grading.expect import similar
 
         reference = self.module(exercise)
         baseline = _try(lambda *a, **k: PROBES[probe](reference, *a, **k), args, kwargs)
@@ -83,7 +100,7 @@ def _try(function: Callable, args: tuple, kwargs: dict) -> Any:
 class BoundOracle:
     """An oracle fixed to one exercise, as the checks use it."""
 
-    def __init__(self, oracle: Any, exercise: str) -> None:
+    def __init__(self, oracle: Oracle, exercise: str) -> None:
         self._oracle = oracle
         self.exercise = exercise
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import torch
 
-from grader.outcomes import CheckOutcome
+from grader.grading.outcomes import CheckOutcome
 from grader.sandbox.codec import ForeignObject, ModuleSummary, decode, meta
 from grader.sandbox.plain import scalars_only
 
@@ -135,7 +135,7 @@ def undecode(value: Any) -> Any:
 
 # the oracles --------------------------------------------------------------------------------
 class _OracleByAnswer:
-    """The oracle interface (grader/oracle.py), each method answered by `_answer(method, ...)`."""
+    """The oracle interface (grader/grading/oracle.py), each method answered by `_answer(method, ...)`."""
 
     def _answer(self, method: str, exercise: str, name: str, args: tuple, kwargs: dict) -> Any:
         raise NotImplementedError
@@ -158,7 +158,7 @@ class RecordingOracle(_OracleByAnswer):
 
     def __init__(self, live: Any = None) -> None:
         if live is None:
-            from grader.oracle import LiveOracle
+            from grader.grading.oracle import LiveOracle
 
             live = LiveOracle()
         self.live = live

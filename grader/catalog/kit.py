@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-GRADER_DIR = Path(__file__).resolve().parent
+GRADER_DIR = Path(__file__).resolve().parents[1]  # grader/ (this file is grader/catalog/kit.py)
 KIT_ROOT = GRADER_DIR.parent
 CHECKS_DIR = GRADER_DIR / "checks"
 SOLUTIONS_DIR = KIT_ROOT / "solutions"
+RECORDED_ORACLE = Path("grader") / "recorded" / "oracle.pt"  # a student kit's recorded references, from its root
 
 
 def check_file(exercise_id: str) -> Path:

@@ -23,11 +23,12 @@ except ImportError:  # Python 3.10
     import tomli as tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from grader import kit, stubs
+from grader.catalog import kit, stubs
 from grader.learner.studentkit import rewrite_points, write_starters
 
-RECORDED = Path("grader") / "recorded" / "oracle.pt"
+RECORDED = kit.RECORDED_ORACLE
 _NEVER_COPIED = ("__pycache__", "*.pyc", "*.pyo", "*.egg-info", ".pytest_cache")
 _INSTRUCTOR_ONLY = ("mistakes", "recorded")  # top-level folders of grader/ that a release leaves out
 
@@ -155,7 +156,7 @@ def _pyproject() -> str:
         'plot = ["matplotlib>=3.7"]',
         "",
         "[project.scripts]",
-        'grade = "grader.cli:entry"',
+        'grade = "grader.cli.group:entry"',
         "",
         "[tool.setuptools.packages.find]",
         'include = ["grader*"]',
@@ -277,7 +278,7 @@ def _record(grader_dir: Path, solutions: list[Path], staging: Path) -> dict:
         shutil.copy(solution, staging / "solutions" / solution.name)
     target = staging / "oracle.pt"
     env = dict(os.environ, PYTHONPATH=str(staging), PYTHONDONTWRITEBYTECODE="1")
-    process = subprocess.run([sys.executable, "-m", "grader.release", "--record", str(target)], cwd=staging,
+    process = subprocess.run([sys.executable, "-m", "grader.instructor.release", "--record", str(target)], cwd=staging,
                              env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=3600)
     try:
         outcome = json.loads(process.stdout.strip().splitlines()[-1])
@@ -294,32 +295,30 @@ def _record(grader_dir: Path, solutions: list[Path], staging: Path) -> dict:
 
 # the recording subprocess (runs inside the staging copy) ----------------------------------------
 def _record_main(target: Path) -> dict:
-    from grader.sandbox.client import Zygote
+    from grader.grading.orchestrate import Grader
 
-    zygote = Zygote.start()
-    try:
-        from grader import metadata, startup
+    def recording() -> Any:
+        from grader.grading.recorded_oracle import RecordingOracle
 
-        startup.import_torch()
-        from grader.checking import spec_of
-        from grader.recorded_oracle import RecordingOracle
-        from grader.runner import run
+        return RecordingOracle()
+
+    with Grader(make_oracle=recording, hidden_included=False) as grader:  # the staging copy: public checks only
+        oracle = grader.prepare().oracle
+        from grader.catalog import metadata
+        from grader.grading.checking import spec_of
 
         catalog = metadata.load()
         chosen = [e for e in catalog.exercises if kit.check_file(e.id).exists()]
-        oracle = RecordingOracle()
-        report = run(chosen, kit.SOLUTIONS_DIR, zygote=zygote, oracle=oracle, hidden_included=False)
+        report = grader.grade(chosen, kit.SOLUTIONS_DIR)
         from grader.probes.training_curves import CURVES
 
         for exercise_id, curves in CURVES.items():  # `grade run N --plot` draws the reference beside yours
             for function, config in curves:
                 oracle.probe(exercise_id, "training_curve", exercise_id, function, config)
-    finally:
-        zygote.close()
     problems = [f"{e.id}: {c.id}: {c.status}: {c.message}" for e in report.exercises for c in e.checks
                 if c.status != "passed"]
     problems += [f"{e.id}: {e.message}" for e in report.exercises if e.status in ("error", "timeout")]
-    problems += [f"internal error: {text}" for text in getattr(report, "internal_errors", [])]
+    problems += [f"internal error: {text}" for text in report.internal_errors]
     for name, module in sorted(sys.modules.items()):
         if name.startswith("grader.checks.check_"):
             for attribute in vars(module).values():
@@ -336,5 +335,5 @@ def _record_main(target: Path) -> dict:
 
 if __name__ == "__main__":
     if sys.argv[1:2] != ["--record"] or len(sys.argv) != 3:
-        sys.exit("usage: python -m grader.release --record TARGET (used by `grade release`)")
+        sys.exit("usage: python -m grader.instructor.release --record TARGET (used by `grade release`)")
     print(json.dumps(_record_main(Path(sys.argv[2]))))

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader import kit
+from grader.catalog import kit
 
 
 def default_oracle() -> tuple[Any, bool]:
     """(oracle, hidden checks included?)."""
-    recorded = kit.GRADER_DIR / "recorded" / "oracle.pt"
+    recorded = kit.KIT_ROOT / kit.RECORDED_ORACLE
     if recorded.exists() and not (kit.SOLUTIONS_DIR / "__init__.py").exists():
-        from grader.recorded_oracle import RecordedOracle
+        from grader.grading.recorded_oracle import RecordedOracle
 
         return RecordedOracle.load(recorded), False
-    from grader.oracle import LiveOracle
+    from grader.grading.oracle import LiveOracle
 
     return LiveOracle(), True

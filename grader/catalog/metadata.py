@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-METADATA_FILE = Path(__file__).with_name("exercises.toml")
+METADATA_FILE = Path(__file__).resolve().parents[1] / "exercises.toml"  # grader/exercises.toml
 _ID = re.compile(r"^ex(\d\d)_[a-z0-9_]+$")
 _MISTAKE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _EXERCISE_KEYS = {"id", "title", "points", "budget", "call_timeout", "reference_cpu", "reference_call_cpu",

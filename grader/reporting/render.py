@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from grader.i18n import gettext, localize, tr
 from grader.i18n.sources import N_
-from grader.report import CheckResult, ExerciseResult, Report
+from grader.reporting.report import CheckResult, ExerciseResult, Report
 
 _MARKS = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱", "skipped": "-"}
 _STATUS_WORDS = {"passed": N_("passed"), "failed": N_("failed"), "error": N_("error"), "timeout": N_("timeout"),

@@ -6,8 +6,9 @@ import hashlib
 
 import pytest
 
-from grader.checking import spec_of
-from grader.oracle import BoundOracle
+from grader.grading.checking import spec_of
+from grader.grading.oracle import BoundOracle
+from grader.grading.plugin import SESSION
 
 
 def derived_seed(seed: int, check_id: str) -> int:
@@ -18,7 +19,7 @@ def derived_seed(seed: int, check_id: str) -> int:
 
 @pytest.fixture
 def learner(request):
-    module = request.config.kit_session.learner(request.module.EXERCISE)
+    module = request.config.stash[SESSION].learner(request.module.EXERCISE)
     # only the functions with forbidden calls pay the call recorder's cost (3-4x on small ops)
     forbidden_for = getattr(request.module, "FORBIDDEN_FOR", None)
     module.watched = frozenset(forbidden_for) if forbidden_for is not None else None
@@ -29,7 +30,7 @@ def learner(request):
 
 @pytest.fixture(scope="module")
 def oracle(request):
-    return BoundOracle(request.config.kit_session.oracle, request.module.EXERCISE)
+    return BoundOracle(request.config.stash[SESSION].oracle, request.module.EXERCISE)
 
 
 @pytest.fixture
@@ -37,5 +38,5 @@ def rng(request):
     import torch
 
     spec = spec_of(request.function)
-    seed = request.config.kit_session.seed
+    seed = request.config.stash[SESSION].seed
     return torch.Generator().manual_seed(derived_seed(seed, spec.id if spec else request.node.name))

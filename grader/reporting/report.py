@@ -81,8 +81,10 @@ class Report:
     seed: int
     hidden_included: bool = True
     files: list[FileDigest] = field(default_factory=list)
-    # the isolation layers active for learner code; the runner sets it from the sandbox
-    confinement: list[str] = field(default_factory=list)
+    confinement: list[str] = field(default_factory=list)  # the isolation layers that held for learner code
+    internal_errors: list[str] = field(default_factory=list)  # problems in the grader itself (never the learner's)
+    # per exercise: (CPU seconds of the whole exercise, of its longest call), for `grade budgets`; not in the JSON
+    cpu_seconds: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -97,7 +99,7 @@ class Report:
             "torch_version": torch_version(),
             "seed": self.seed,
             "hidden_checks": "included" if self.hidden_included else "not included",
-            "confinement": [str(layer) for layer in (getattr(self, "confinement", None) or [])],
+            "confinement": [str(layer) for layer in self.confinement],
             "files": [{"file": f.file, "sha256": f.sha256} for f in self.files],
             "score": self.score,
             "max_score": self.max_score,
@@ -156,12 +158,13 @@ def build_exercise(exercise_id: str, title: str, checks: list[CheckResult], load
 
 
 def build_report(exercises: list[ExerciseResult], seed: int, hidden_included: bool = True,
-                 module_paths: Iterable[Path] | None = None, confinement: Iterable[str] | None = None) -> Report:
-    """The report; `module_paths` are the graded learner modules (hashed for `files`, named by file name only)."""
+                 module_paths: Iterable[Path] | None = None, confinement: Iterable[str] | None = None,
+                 internal_errors: Iterable[str] = (), cpu_seconds: dict[str, tuple[float, float]] | None = None) -> Report:
+    """The report, complete; `module_paths` are the graded learner modules (hashed for `files`, named by file name only)."""
     return Report(
         score=round(sum(e.score for e in exercises), 6),
         max_score=round(sum(e.max_score for e in exercises), 6),
         exercises=exercises, seed=seed, hidden_included=hidden_included,
         files=[FileDigest.of(Path(path)) for path in (module_paths or [])],
-        confinement=list(confinement or []),
+        confinement=list(confinement or []), internal_errors=list(internal_errors), cpu_seconds=dict(cpu_seconds or {}),
     )

@@ -1,4 +1,4 @@
-"""The `grade` command: thin click commands over the runner, metadata and renderers."""
+"""The `grade` group and its top commands: thin click commands over the runner, the catalog and the renderers."""
 
 from __future__ import annotations
 
@@ -9,35 +9,11 @@ from pathlib import Path
 
 import click
 
-from grader import i18n, kit, metadata
+from grader import i18n
+from grader.catalog import kit, metadata
 from grader.i18n import tr
+from grader.cli.helpers import DEFAULT_SEED, learner_folder, load_catalog, select, usage_error
 from grader.i18n.cli import LocalizedGroup, lang_option
-
-DEFAULT_SEED = 20261123  # same as grader.runner.DEFAULT_SEED; kept here so `grade list` never imports torch
-
-
-def usage_error(message: str) -> None:
-    """One line on stderr, exit status 2 (grade-cli.md)."""
-    click.echo(f"grade: {i18n.localize(message)}", err=True)
-    sys.exit(2)
-
-
-def _catalog() -> metadata.Catalog:
-    try:
-        return metadata.load()
-    except metadata.MetadataError as exc:
-        usage_error(tr("invalid exercise metadata in {file}: {problem}", file=metadata.METADATA_FILE.name, problem=str(exc)))
-
-
-def _select(names: tuple[str, ...]) -> list[metadata.Exercise]:
-    catalog = _catalog()
-    try:
-        return metadata.resolve(catalog, names)
-    except KeyError as exc:
-        from grader.learner.names import unknown_exercise_message
-
-        usage_error(unknown_exercise_message(exc))  # with a did-you-mean
-
 
 class KitGroup(LocalizedGroup):
     """A click group whose usage errors are one line on stderr with exit status 2 (grade-cli.md)."""
@@ -79,34 +55,27 @@ def main() -> None:
 def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: int, verbose: bool,
         plot: bool = False) -> None:
     """Grade EXERCISE(s) (ex02_cost, ex02, 2 or cost); all of them by default."""
-    selected = _select(exercise)
+    selected = select(exercise)
     folder = learner_folder(directory)  # the folder, or the exercises/ of a repository given as --dir
+    from grader.grading.orchestrate import Grader
+    from grader.learner.interrupt import stop_on_ctrl_c
     from grader.sandbox.client import SandboxUnavailable, Zygote
 
-    from grader.learner.interrupt import stop_on_ctrl_c
-
     ctrl_c = stop_on_ctrl_c()  # Ctrl-C stops at once (exit 130), even while torch imports or pytest runs
-    zygote = ctrl_c.watch(Zygote.start())  # before our own torch import, so the two overlap
+    grader = Grader(ctrl_c.watch(Zygote.start()))  # the zygote first, so its warm-up overlaps our torch import
     try:
-        from grader import startup
+        report = grader.grade(selected, folder, seed=seed)
+        from grader.reporting.render import render_report
 
-        startup.import_torch()
-        from grader.render import render_report
-        from grader.runner import run as run_checks
-        from grader.oracle_select import default_oracle
-
-        oracle, hidden_included = default_oracle()
-        report = run_checks(selected, folder, zygote=zygote, seed=seed, oracle=oracle,
-                            hidden_included=hidden_included)
         if plot:
             from grader.learner import plot as curves
 
-            runs = curves.collect(selected, folder, zygote, oracle)  # learner's run in a worker, reference via the oracle
+            runs = curves.collect(selected, folder, grader.zygote, grader.oracle)  # learner's run in a worker, reference via the oracle
     except SandboxUnavailable as exc:
         click.echo(f"grade: {i18n.localize(exc.args[0] if exc.args else str(exc))}", err=True)
         sys.exit(1)
     finally:
-        zygote.close()
+        grader.close()
         ctrl_c.release()
     report = i18n.localize_report(report)  # titles, descriptions, messages and hints in the chosen language
     from grader.learner import firstday, progress
@@ -130,7 +99,7 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
 @lang_option
 def list_exercises() -> None:
     """Every exercise in order, with its title and points."""
-    for exercise in _catalog().exercises:
+    for exercise in load_catalog().exercises:
         click.echo(f"{exercise.id:<26} " + i18n.localize(tr("{points:>4g} pts", points=exercise.points))
                    + f"  {i18n.localize(exercise.title)}")
 
@@ -143,7 +112,7 @@ def hint(exercise: str, show_all: bool) -> None:
     """The next hint of one exercise each time you ask, from gentle to specific."""
     from grader.learner.hints import reveal
 
-    for line in reveal(i18n.localize_exercise(_select((exercise,))[0]), show_all=show_all):
+    for line in reveal(i18n.localize_exercise(select((exercise,))[0]), show_all=show_all):
         click.echo(line)
 
 
@@ -151,7 +120,7 @@ def hint(exercise: str, show_all: bool) -> None:
 @click.option("--check", "check_only", is_flag=True, help="Only report stubs that are out of date (exit 1).")
 def stubs(check_only: bool) -> None:
     """Regenerate exercises/ from solutions/ (instructors)."""
-    from grader import stubs as generator
+    from grader.catalog import stubs as generator
 
     exercises_dir = kit.KIT_ROOT / "exercises"
     if check_only:
@@ -168,7 +137,7 @@ def stubs(check_only: bool) -> None:
 @click.option("--force", is_flag=True, help="Replace OUT if it exists and is not empty.")
 def release(out: Path, force: bool) -> None:
     """Write a student kit to OUT: stubs, public checks, recorded references, no solutions (instructors)."""
-    from grader.release import ReleaseError, build
+    from grader.instructor.release import ReleaseError, build
 
     try:
         summary = build(out, force=force)
@@ -198,7 +167,7 @@ def nbgrader_build(course_dir: Path, exercise: tuple[str, ...], course_id: str, 
     """Write nbgrader_config.py and source/<exercise>/<exercise>.ipynb for EXERCISE(s) (all by default)."""
     from grader.instructor.nbgrader_course import BuildError, build
 
-    selected = [e for e in _select(exercise) if exercise or kit.check_file(e.id).exists()]
+    selected = [e for e in select(exercise) if exercise or kit.check_file(e.id).exists()]
     try:
         written = build(course_dir, selected, course_id=course_id, timeout=timeout, force=force)
     except BuildError as exc:
@@ -208,7 +177,7 @@ def nbgrader_build(course_dir: Path, exercise: tuple[str, ...], course_id: str, 
     click.echo(f"next: cd {course_dir} && nbgrader generate_assignment {selected[0].id}")
 
 
-@main.command(hidden=True)
+@main.command()
 @click.option("--write", is_flag=True, help="Record the measurements and the derived limits in grader/exercises.toml.")
 @click.option("--repeat", type=click.IntRange(1, 20), default=3, show_default=True, help="Gradings to take the median of.")
 @click.argument("exercises", nargs=-1)
@@ -218,7 +187,7 @@ def budgets(write: bool, repeat: int, exercises: tuple[str, ...]) -> None:
 
     if not (kit.SOLUTIONS_DIR / "__init__.py").exists():
         usage_error("`grade budgets` needs the reference solutions (the full kit, not a student release)")
-    chosen = _select(exercises)
+    chosen = select(exercises)
     measured = budget_tool.measure(chosen, repeat)
     click.echo(f"{'exercise':<26} {'ref CPU s':>9} {'longest call':>12} {'budget':>7} {'call':>6}")
     for exercise in chosen:
@@ -230,7 +199,7 @@ def budgets(write: bool, repeat: int, exercises: tuple[str, ...]) -> None:
         click.echo(f"written to {metadata.METADATA_FILE.name} ({budget_tool.MULTIPLE}x the reference's CPU time)")
 
 
-from grader.instructor.commands import learner_folder, register  # noqa: E402 - after main exists
+from grader.instructor.commands import register  # noqa: E402 - after main exists
 
 register(main)  # grade batch, grade gradescope, grade prairielearn
 

@@ -7,14 +7,17 @@ import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from grader import kit, startup
-from grader.metadata import Exercise
-from grader.report import Report, build_exercise, build_report
+from grader.catalog import kit
+from grader.catalog.defaults import DEFAULT_SEED
+from grader.catalog.metadata import Exercise
+from grader.grading import startup
+from grader.reporting.report import Report, build_exercise, build_report
 from grader.sandbox.client import LearnerModule, Zygote
 
-DEFAULT_SEED = 20261123
+if TYPE_CHECKING:  # the oracle module imports torch; run() imports it uncollected (grader.grading.startup)
+    from grader.grading.oracle import Oracle
 
 
 @dataclass
@@ -24,7 +27,7 @@ class GradingSession:
     learner_dir: Path
     exercises: dict[str, Exercise]
     zygote: Zygote
-    oracle: Any
+    oracle: Oracle
     seed: int
     modules: dict[str, LearnerModule] = field(default_factory=dict)
     internal_errors: list[str] = field(default_factory=list)
@@ -58,14 +61,14 @@ def pytest_args(check_files: list[Path]) -> list[str]:
 
 
 def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: int = DEFAULT_SEED,
-        oracle: Any = None, follow_dependencies: bool = True, hidden_included: bool = True) -> Report:
+        oracle: Oracle | None = None, follow_dependencies: bool = True, hidden_included: bool = True) -> Report:
     """Grade `exercises` in `learner_dir`; the zygote must have been started before torch was imported."""
     startup.import_torch()  # once: overlaps with the zygote's own warm-up, which the first check waits for
     import pytest
 
-    from grader.oracle import LiveOracle
-    from grader import fixtures
-    from grader.plugin import GradingPlugin
+    from grader.grading.oracle import LiveOracle
+    from grader.grading import fixtures
+    from grader.grading.plugin import GradingPlugin
 
     from grader.sandbox.confine import make_undumpable
 
@@ -100,12 +103,8 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
         results.append(build_exercise(exercise.id, exercise.title, plugin.results.get(exercise.id, []),
                                       load_status, message))
     layers = sorted(confinement) if held else zygote.layers()
-    report = build_report(results, seed, hidden_included,
-                          module_paths=[session.learner_dir / e.filename for e in exercises], confinement=layers)
-    report.internal_errors = session.internal_errors  # type: ignore[attr-defined]
-    report.confinement = layers  # type: ignore[attr-defined]
-    report.cpu_seconds = cpu  # type: ignore[attr-defined] - (whole exercise, longest call), for `grade budgets`
-    return report
+    return build_report(results, seed, hidden_included, module_paths=[session.learner_dir / e.filename for e in exercises],
+                        confinement=layers, internal_errors=session.internal_errors, cpu_seconds=cpu)
 
 
 @contextlib.contextmanager

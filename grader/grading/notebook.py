@@ -96,7 +96,7 @@ def _uses_grader(node: ast.stmt, grader_names: set[str]) -> bool:
         if isinstance(child, ast.Name) and child.id in grader_names:
             return True
         if isinstance(child, ast.Constant) and isinstance(child.value, str) and _is_grader_module(child.value):
-            return True  # sys.modules["grader.notebook"], importlib.import_module("grader.notebook")
+            return True  # sys.modules["grader.grading.notebook"], importlib.import_module("grader.grading.notebook")
     return False
 
 

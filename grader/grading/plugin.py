@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 
-from grader.checking import CheckSpec, spec_of
+from grader.catalog import kit
+from grader.grading.checking import CheckSpec, spec_of
 from grader.i18n import Text, join, tr
-from grader.outcomes import CheckOutcome, ModuleUnavailable, NotImplementedYet
-from grader.report import CheckResult
+from grader.grading.outcomes import CheckOutcome, ModuleUnavailable, NotImplementedYet
+from grader.reporting.report import CheckResult
 
+SESSION = pytest.StashKey[Any]()  # the grading session (learner folder, sandbox, oracle, seed) the fixtures read
 PRINTED_LINES = 3  # the learner's last printed lines shown under a failed public check
-_GRADER_DIR = str(Path(__file__).resolve().parent)
+_GRADER_DIR = str(kit.GRADER_DIR)
 # "path:line: SomeWarning: text" as Python's warnings module prints it
 _WARNING_LINE = re.compile(r"^(?P<path>/[^:]*):(?P<line>\d+): (?P<category>[A-Za-z_]\w*): ")
 _ABSOLUTE_PATH = re.compile(r"(?<![\w.~/])/(?:[\w.\-+@]+/)+([\w.\-+@]*)")
@@ -154,7 +156,7 @@ class GradingPlugin:
 
     # hooks ----------------------------------------------------------------------------------
     def pytest_configure(self, config) -> None:
-        config.kit_session = self.session
+        config.stash[SESSION] = self.session
         # the plugin reads each check's exception itself; pytest's annotated failure report (~30 ms
         # per failed check, seconds per student) is never shown. --tb belongs to the terminal plugin.
         config.option.tbstyle = "no"
@@ -254,7 +256,7 @@ class GradingPlugin:
         borrowed = {function: names for function, names in borrowed.items() if names}
         if not borrowed:
             return
-        from grader.expect import forbidden_message, hint_for
+        from grader.grading.expect import forbidden_message, hint_for
 
         announcer = next((r for r in results if r.mistake == "forbidden_call" and r.status != "passed"), None)
         for result in results:

@@ -7,10 +7,10 @@ from typing import Any, Iterable, Mapping
 
 import torch
 
-from grader import metadata
+from grader.catalog import metadata
 from grader.i18n import tr
 from grader.i18n.sources import N_
-from grader.outcomes import Failure
+from grader.grading.outcomes import Failure
 from grader.sandbox.client import CallResult
 from grader.sandbox.codec import ForeignObject, ModuleSummary, meta
 
