@@ -62,7 +62,7 @@ def one_worker() -> None:
           f"{times.user + times.system:.2f} s of its own CPU")
     time.sleep(0.5)
     workers._waiting[-1].wait_ready(120)  # the replacement started by the hand-over below is warm too
-    for name, backend in (("portable", workers), ("fork", Zygote.start_fork())):
+    for name, backend in (("portable", workers), ("fork", Zygote.start())):
         backend.layers()
         handovers = []
         for _ in range(5):

@@ -59,10 +59,11 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
     folder = learner_folder(directory)  # the folder, or the exercises/ of a repository given as --dir
     from grader.grading.orchestrate import Grader
     from grader.learner.interrupt import stop_on_ctrl_c
-    from grader.sandbox.client import SandboxUnavailable, Zygote
+    from grader.sandbox import backend
+    from grader.sandbox.client import SandboxUnavailable
 
     ctrl_c = stop_on_ctrl_c()  # Ctrl-C stops at once (exit 130), even while torch imports or pytest runs
-    grader = Grader(ctrl_c.watch(Zygote.start()))  # the zygote first, so its warm-up overlaps our torch import
+    grader = Grader(ctrl_c.watch(backend.start()))  # the zygote first, so its warm-up overlaps our torch import
     try:
         report = grader.grade(selected, folder, seed=seed)
         from grader.reporting.render import render_report

@@ -162,12 +162,12 @@ def watch(exercise: Any | None, folder: Path, seed: int, echo: Callable[[str], N
     """Run the watch until every exercise passes (0), or `q`/Ctrl-C (0); returns the exit status."""
     from grader.catalog import metadata
     from grader.learner.interrupt import stop_on_ctrl_c
-    from grader.sandbox.client import Zygote
+    from grader.sandbox import backend
 
     catalog = metadata.load()
     stop = stop or threading.Event()
     ctrl_c = stop_on_ctrl_c()
-    zygote = ctrl_c.watch(Zygote.start())  # before torch is imported here, so both warm up together
+    zygote = ctrl_c.watch(backend.start())  # before torch is imported here, so both warm up together
     keys = KeyReader(stop).start()
     ctrl_c.cleanups.append(keys.restore)
     try:

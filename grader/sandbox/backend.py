@@ -70,10 +70,13 @@ def start(disabled: frozenset[str] | None = None):
     if chosen == "fork":
         from grader.sandbox.client import Zygote
 
-        return Zygote.start_fork(disabled)
+        return Zygote.start(disabled)
     from grader.sandbox.portable import PortableWorkers
 
-    return PortableWorkers.start(disabled)
+    try:
+        return PortableWorkers.start(disabled)
+    except SandboxUnavailable as exc:  # said when the first worker is asked for, inside the command's handling
+        return Unavailable(str(exc))
 
 
 class Unavailable:

@@ -1,9 +1,9 @@
 """Trusted side of the boundary: start the zygote, spawn workers, call learner code with deadlines.
 
 This module must not import torch at import time: `Zygote.start()` runs before the grader's
-own torch import so both imports overlap. `Zygote.start()` starts the worker backend this
-machine can run (`grader.sandbox.backend`): this fork zygote, or spawned interpreters
-(`grader.sandbox.portable`) where fork or SOCK_SEQPACKET socketpairs are missing.
+own torch import so both imports overlap. The zygote is the fork backend; grader.sandbox.backend
+chooses between it and spawned interpreters (grader.sandbox.portable, with the same protocol:
+spawn, layers, close) where fork or SOCK_SEQPACKET socketpairs are missing.
 """
 
 from __future__ import annotations
@@ -65,14 +65,7 @@ class Zygote:
     backend = "fork"
 
     @classmethod
-    def start(cls, disabled: frozenset[str] | None = None):
-        """Launch the worker backend this machine supports now (GRADE_WORKER_BACKEND may force one); it warms up in the background."""
-        from grader.sandbox import backend
-
-        return backend.start(disabled)
-
-    @classmethod
-    def start_fork(cls, disabled: frozenset[str] | None = None) -> "Zygote":
+    def start(cls, disabled: frozenset[str] | None = None) -> "Zygote":
         """Launch the fork zygote now; it warms up in the background."""
         zygote = cls(disabled_from_env() if disabled is None else disabled)
         zygote._launch()
