@@ -170,3 +170,22 @@ def test_an_emulated_platform_grades_every_exercise(platform, folder, catalog_po
     held = set(report["confinement"])
     assert "private-tmp" in held and held <= set(portable.LAYERS) and not {"landlock", "seccomp"} & held
     assert ("resource-limits" in held) == (platform == "macos")  # Windows has no resource module
+
+
+def test_the_in_notebook_check_works_with_the_portable_backend_and_says_once_what_held(monkeypatch, capsys):
+    from grader.grading import notebook
+
+    monkeypatch.setenv(backend.ENV, "portable")  # the grading subprocess inherits it
+    monkeypatch.setattr(notebook, "_reports", {})
+    monkeypatch.setattr(notebook, "_told", set())
+    source = (kit.SOLUTIONS_DIR / "ex02_cost.py").read_text(encoding="utf-8")
+    monkeypatch.setattr(notebook, "_cells", [(source, True)])
+    report = notebook.grade_code("ex02_cost", source)
+    public = [c["id"] for c in report["exercises"][0]["checks"] if c["visibility"] == "public"][:2]
+    assert len(public) == 2
+    for check_id in public:
+        notebook.check("ex02_cost", check_id)
+    out = capsys.readouterr().out
+    said = [line for line in out.splitlines() if line.startswith("sandbox:")]
+    assert len(said) == 1 and "private-tmp" in said[0] and "pid-namespace" not in said[0]
+    assert out.count("✓") == 2

@@ -227,11 +227,27 @@ def check(exercise: str, check_id: str) -> None:
         warnings.simplefilter("ignore")
         report = _grade(exercise, learner_code())
     points, lines = verdict(report, exercise, check_id)
+    lines = [*_sandbox_line(report), *lines]
     if points is None:
         raise CheckFailed(lines)
     for line in lines:
         print(line)
     return None
+
+
+_told: set[str] = set()  # what this kernel was already told about the sandbox
+
+
+def _sandbox_line(report: dict) -> list[str]:
+    """Once per kernel: the isolation layers that held for the notebook's code on this machine."""
+    layers = [str(layer) for layer in report.get("confinement", []) if isinstance(layer, str)]
+    if not isinstance(report.get("confinement"), list) or "layers" in _told:
+        return []
+    _told.add("layers")
+    from grader.i18n import localize, tr
+
+    return [localize(tr("sandbox: your code ran in a separate process; isolation layers that held here: {layers}",
+                        layers=", ".join(layers) if layers else tr("none")))]
 
 
 _install()
