@@ -31,12 +31,13 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def grade_run(backend: str) -> tuple[float, float]:
-    """(wall, CPU of the whole tree) of one full-kit `grade run` with `backend` forced."""
+def grade_run(backend: str, *exercises: str) -> tuple[float, float]:
+    """(wall, CPU of the whole tree) of one `grade run` (the full kit by default) with `backend` forced."""
     env = dict(os.environ, GRADE_WORKER_BACKEND=backend)
     cpu = children_cpu()
     started = time.perf_counter()
-    process = subprocess.run([sys.executable, "-m", "grader", "run", "--dir", str(KIT / "solutions")], cwd=KIT,
+    process = subprocess.run([sys.executable, "-m", "grader", "run", *exercises, "--dir", str(KIT / "solutions")],
+                             cwd=KIT,
                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     wall = time.perf_counter() - started
     if process.returncode != 0:
@@ -83,6 +84,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--saves", type=int, default=5)
     parser.add_argument("--watch", nargs="*", default=["ex02", "ex04", "ex11"])
+    parser.add_argument("--pauses", nargs="*", type=float, default=[0.3, 3.0],
+                        help="seconds between a feedback and the next save (a learner edits for longer)")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
     runs: dict[str, list[tuple[float, float]]] = {backend: [] for backend in BACKENDS}
@@ -97,17 +100,24 @@ def main() -> None:
         print(f"grade run (full kit), {backend:<8}: median {wall:6.2f} s wall, {cpu:6.2f} s CPU "
               f"({args.repeat} runs: {', '.join(f'{run[0]:.2f}' for run in runs[backend])})")
     print(f"ratio portable / fork: {medians['portable'] / medians['fork']:.2f}")
+    single = {backend: [] for backend in BACKENDS}
+    for _ in range(args.repeat):
+        for backend in BACKENDS:
+            single[backend].append(grade_run(backend, "ex01")[0])
+    print("grade run ex01 (one exercise, the first spare's warm-up overlaps the grader's own torch import): "
+          + ", ".join(f"{backend} median {statistics.median(single[backend]):.2f} s" for backend in BACKENDS))
     if args.watch:
         import watch_latency
 
         print(f"grade watch save → feedback ({args.saves} saves each), median / worst s:")
-        for name in args.watch:
-            cells = []
-            for backend in BACKENDS:
-                os.environ["GRADE_WORKER_BACKEND"] = backend
-                latencies = watch_latency.measure(name, args.saves)
-                cells.append(f"{backend} {statistics.median(latencies):.3f} / {max(latencies):.3f}")
-            print(f"  {name:<6} " + "   ".join(cells), flush=True)
+        for pause in args.pauses:
+            for name in args.watch:
+                cells = []
+                for backend in BACKENDS:
+                    os.environ["GRADE_WORKER_BACKEND"] = backend
+                    latencies = watch_latency.measure(name, args.saves, pause)
+                    cells.append(f"{backend} {statistics.median(latencies):.3f} / {max(latencies):.3f}")
+                print(f"  {name:<6} {pause:>4g} s between saves:  " + "   ".join(cells), flush=True)
         os.environ.pop("GRADE_WORKER_BACKEND", None)
     one_worker()
 

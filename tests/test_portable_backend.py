@@ -189,3 +189,18 @@ def test_the_in_notebook_check_works_with_the_portable_backend_and_says_once_wha
     said = [line for line in out.splitlines() if line.startswith("sandbox:")]
     assert len(said) == 1 and "private-tmp" in said[0] and "pid-namespace" not in said[0]
     assert out.count("✓") == 2
+
+
+def test_closing_the_portable_backend_leaves_no_process_and_no_folder(tmp_path):
+    import psutil
+
+    workers = portable.PortableWorkers.start(spares=1)
+    (tmp_path / "m.py").write_text("def f():\n    return 1\n", encoding="utf-8")
+    module = LearnerModule(zygote=workers, path=tmp_path / "m.py", name="m", budget=30.0, call_timeout=10.0)
+    assert module.call("f").value == 1
+    pids = [worker.pid for worker in workers._workers] + [spare.process.pid for spare in workers._waiting]
+    root = workers._scratch_root
+    assert len(pids) == 2 and os.listdir(root)  # the worker in use and the spare warming beside it
+    workers.close()
+    assert not os.path.exists(root)  # scratch folders and the channel's socket went with it
+    assert not [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]

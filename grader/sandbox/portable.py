@@ -68,14 +68,18 @@ class _Spare:
         from multiprocessing.connection import Listener
 
         key = secrets.token_bytes(32)
+        address: Any = None  # a named pipe (Windows): multiprocessing names it
+        if family == "AF_INET":
+            address = ("127.0.0.1", 0)
+        elif family == "AF_UNIX":  # in the scratch root, which goes away with the backend (not a pymp-* folder)
+            address = os.path.join(plan.scratch_root, f"c{secrets.token_hex(6)}")
         self.scratch = scratch
         self.conn: Any = None
         self.layers: list[str] | None = None
         self.pid = 0
         self._accepted = threading.Event()
         self._closing = False
-        self._listener = Listener(address=("127.0.0.1", 0) if family == "AF_INET" else None, family=family,
-                                  authkey=key)
+        self._listener = Listener(address=address, family=family, authkey=key)
         self._log = tempfile.TemporaryFile()
         kit = str(Path(__file__).resolve().parents[2])
         env = {name: value for name, value in os.environ.items() if name.upper() in _ENV_KEPT}

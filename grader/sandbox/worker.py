@@ -25,7 +25,7 @@ from grader.sandbox.wire import ChannelClosed
 
 MAX_OUTPUT = 2000
 _NO_SUBCLASS_OVERRIDES = torch._C.DisableTorchFunctionSubclass
-MAX_SOURCE_BYTES = 2 * 1024**2
+MAX_SOURCE_BYTES = sources.MAX_SOURCE_BYTES
 
 
 class _ExitCalled(BaseException):
