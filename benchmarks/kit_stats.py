@@ -29,7 +29,7 @@ def main() -> None:
           f"{'mutants':>7} {'named':>5} {'alts':>4}")
     totals = [0] * 8
     for exercise in catalog.exercises:
-        module = importlib.import_module(f"grader.checks.check_{exercise.id}")
+        module = importlib.import_module(f"grader.curriculum.{exercise.id}.checks")
         specs = [spec_of(f) for f in vars(module).values() if callable(f) and spec_of(f)]
         mutants = sorted((CORPUS / "mutants" / exercise.id).glob("*.py"))
         named = sum(mistake_header(m) != "none" for m in mutants)

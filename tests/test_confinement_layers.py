@@ -137,8 +137,8 @@ def test_landlock_hides_answers_and_checks(zygotes, tmp_path):
     private tmpfs), so the control switches that layer off as well, and a third zygote keeps root
     and the full view of the disk with Landlock on: what holds there is Landlock's doing.
     """
-    paths = {"solutions": str(kit.SOLUTIONS_DIR / "ex02_cost.py"), "checks": str(kit.CHECKS_DIR / "check_ex02_cost.py"),
-             "mistakes": str(kit.GRADER_DIR / "mistakes" / "ex02_cost.py")}
+    paths = {"solutions": str(kit.SOLUTIONS_DIR / "ex02_cost.py"), "checks": str(kit.CURRICULUM_DIR / "ex02_cost" / "checks.py"),
+             "mistakes": str(kit.CURRICULUM_DIR / "ex02_cost" / "mistakes.py")}
     on, landlock_only, off = zygotes(), zygotes("unprivileged"), zygotes("landlock", "unprivileged")
     assert run_attack(on, tmp_path / "on", READ_ANSWERS, paths) == {name: False for name in paths}
     assert run_attack(landlock_only, tmp_path / "landlock_only", READ_ANSWERS, paths) == {name: False for name in paths}

@@ -14,12 +14,12 @@ from grader.grading.plugin import learner_output, scrub_paths
 
 
 def _specs(exercise_id: str) -> dict:
-    module = importlib.import_module(f"grader.checks.check_{exercise_id}")
+    module = importlib.import_module(f"grader.curriculum.{exercise_id}.checks")
     functions = [f for f in vars(module).values() if inspect.isfunction(f) and spec_of(f) is not None]
     return {spec_of(f).id: spec_of(f) for f in functions}
 
 
-EXERCISES = [e.id for e in metadata.load().exercises if kit.check_file(e.id).exists()]
+EXERCISES = [e.id for e in metadata.load().exercises if metadata.check_file(e.id).exists()]
 
 
 @pytest.mark.parametrize("exercise_id", EXERCISES)

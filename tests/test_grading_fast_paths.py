@@ -168,7 +168,7 @@ def test_every_shipped_check_module_runs_public_first():
 
     for exercise in metadata.load().exercises:
         namespace: dict = {}
-        source = kit.check_file(exercise.id)
+        source = metadata.check_file(exercise.id)
         exec(compile(source.read_text(encoding="utf-8"), str(source), "exec"), namespace)
         functions = [value for name, value in namespace.items() if name.startswith("test_") and spec_of(value)]
         visibilities = [spec_of(item.function).visibility for item in public_first(_items(*functions))]

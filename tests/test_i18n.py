@@ -4,6 +4,7 @@ documented, and the CLI, the renderer and the report speak it."""
 from __future__ import annotations
 
 import pickle
+import tomllib
 
 import pytest
 from click.testing import CliRunner
@@ -204,3 +205,19 @@ UNTRANSLATED_CHECK_TEXTS_AT_MOST = 0
 def test_untranslated_check_messages_only_decrease():
     found = _untranslated_check_texts()
     assert len(found) <= UNTRANSLATED_CHECK_TEXTS_AT_MOST, "\n".join(found)
+
+
+def test_each_exercise_carries_its_own_translations():
+    """An exercise's texts live in its folder's ko.toml; the grader's catalog keeps its own and the shared ones."""
+    from grader.i18n.sources import texts_by_owner
+
+    catalog = metadata.load()
+    grouped = texts_by_owner(main)
+    grader_texts = {english for _, english in grouped[None]}
+    for exercise in catalog.exercises:
+        own = i18n.parse_catalog((exercise.metadata_file.parent / "ko.toml").read_text(encoding="utf-8"), "ko")
+        assert exercise.title in own and all(hint in own for hint in exercise.hints), exercise.id
+        assert {english for _, english in grouped[exercise.id]} <= set(own), exercise.id
+        assert exercise.title not in grader_texts
+    shared = tomllib.loads(metadata.SHARED_MISTAKES_FILE.read_text(encoding="utf-8"))["mistake"]
+    assert set(shared.values()) <= grader_texts  # more than one exercise names them

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from grader.cli.group import main
 from grader.grading.oracle import LiveOracle
-from grader.probes.training_curves import CURVES
+from grader.probes.shared import CURVES
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "tests" / "corpus" / "mutants"

@@ -93,7 +93,7 @@ def cell(nb, grade_id: str):
 
 
 def hidden_checks() -> list:
-    module = importlib.import_module(f"grader.checks.check_{EX}")
+    module = importlib.import_module(f"grader.curriculum.{EX}.checks")
     return [f for f in vars(module).values() if callable(f) and spec_of(f) and spec_of(f).visibility == "hidden"]
 
 
@@ -194,7 +194,7 @@ def test_source_notebook_has_valid_nbgrader_metadata(course):
         if c.cell_type == "markdown" or m["grade_id"].endswith("-setup"):
             assert m["locked"] and not m["grade"] and not m["solution"]
     tests = [m for m in metas if m["grade"]]
-    module = importlib.import_module(f"grader.checks.check_{EX}")
+    module = importlib.import_module(f"grader.curriculum.{EX}.checks")
     specs = {spec_of(f).id: spec_of(f) for f in vars(module).values() if callable(f) and spec_of(f)}
     assert sorted(m["grade_id"] for m in tests) == sorted(grade_ids(course["dir"]).values())
     assert len(specs) == len(grade_ids(course["dir"]))
@@ -300,7 +300,7 @@ def test_build_refuses_exercises_without_checks_and_a_file_as_course(tmp_path, m
     (tmp_path / "file").write_text("x")
     result = runner.invoke(main, ["nbgrader", "build", str(tmp_path / "file"), EX])
     assert result.exit_code == 2 and result.output == f"grade: {tmp_path / 'file'} exists and is not a folder\n"
-    monkeypatch.setattr(kit, "check_file", lambda exercise_id: tmp_path / "none.py")
+    monkeypatch.setattr(metadata.Exercise, "check_file", property(lambda exercise: tmp_path / "none.py"))
     result = runner.invoke(main, ["nbgrader", "build", str(tmp_path / "course"), EX])
     assert result.exit_code == 2 and "no checks for ex02_cost yet" in result.output
     assert not (tmp_path / "course").exists()
@@ -324,8 +324,8 @@ def test_hidden_grade_ids_are_salted_per_course_and_kept_by_a_rebuild(tmp_path):
     assert _hidden_ids(tmp_path / "a") == ids["a"] and (tmp_path / "a" / COURSE_FILE).read_text() == salt_file
     assert len(ids["a"]) == len(hidden_checks()) > 0 and set(ids["a"]).isdisjoint(ids["b"])
     # a student hashing every check id the kit has, in the usual ways, confirms none of them
-    guesses = {spec_of(f).id for module in kit.CHECKS_DIR.glob("check_*.py")
-               for f in vars(importlib.import_module(f"grader.checks.{module.stem}")).values()
+    guesses = {spec_of(f).id for exercise in metadata.load().exercises
+               for f in vars(importlib.import_module(f"{exercise.module_prefix}.checks")).values()
                if callable(f) and spec_of(f)}
     digests = {getattr(hashlib, algorithm)(text.encode()).hexdigest()
                for algorithm in ("sha256", "sha1", "md5") for guess in guesses

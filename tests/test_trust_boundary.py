@@ -350,7 +350,7 @@ def shared_places() -> list[Path]:
     places = {Path(p) for p in site.getsitepackages()}
     places.add(Path(site.getusersitepackages()))
     places.update(Path(p) for p in (os.path.expanduser("~"), tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"))
-    places.update((kit.KIT_ROOT, kit.GRADER_DIR, kit.CHECKS_DIR, kit.SOLUTIONS_DIR, SOURCE))
+    places.update((kit.KIT_ROOT, kit.GRADER_DIR, kit.CURRICULUM_DIR, kit.SOLUTIONS_DIR, SOURCE))
     return sorted(p for p in places if p.is_dir())
 
 

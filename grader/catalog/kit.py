@@ -6,14 +6,10 @@ from pathlib import Path
 
 GRADER_DIR = Path(__file__).resolve().parents[1]  # grader/ (this file is grader/catalog/kit.py)
 KIT_ROOT = GRADER_DIR.parent
-CHECKS_DIR = GRADER_DIR / "checks"
+CURRICULUM_DIR = GRADER_DIR / "curriculum"  # one folder per exercise
+PYTEST_INI = GRADER_DIR / "grading" / "pytest.ini"  # isolates the checks from any configuration around the kit
 SOLUTIONS_DIR = KIT_ROOT / "solutions"
 RECORDED_ORACLE = Path("grader") / "recorded" / "oracle.pt"  # a student kit's recorded references, from its root
-
-
-def check_file(exercise_id: str) -> Path:
-    """The hidden/public checks of one exercise."""
-    return CHECKS_DIR / f"check_{exercise_id}.py"
 
 
 def default_exercises_dir(cwd: Path | None = None) -> Path:

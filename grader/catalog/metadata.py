@@ -1,26 +1,54 @@
-"""Load and validate the exercise metadata in grader/exercises.toml (the one declarative source)."""
+"""The exercise catalog: one folder per exercise, found by scanning, in the order of the course.
+
+Each exercise is a folder `grader/curriculum/<exercise_id>/` (or a folder a course adds from
+elsewhere) holding `exercise.toml` (title, points, budgets, hints, known mistakes, forbidden
+calls), `checks.py`, and optionally `mistakes.py`, `probes.py` and `<lang>.toml`. Nothing lists
+the exercises centrally: removing the folder removes the exercise. Mistakes more than one
+exercise names keep their hint in `grader/curriculum/mistakes.toml`.
+
+A course is a choice of exercises: an optional `course.toml` at the kit's root (or the file
+`GRADE_COURSE` names) with `exercises = [...]`, each a kit exercise id or a path (relative to
+the course file) to an exercise folder; without it the course is every kit exercise, in the
+order of their ids.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+
 try:
     import tomllib  # novermin - Python 3.11+, tomli below
 except ImportError:  # Python 3.10
     import tomli as tomllib
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
-METADATA_FILE = Path(__file__).resolve().parents[1] / "exercises.toml"  # grader/exercises.toml
+from grader.catalog import kit
+
+EXERCISE_FILE = "exercise.toml"
+CHECKS_FILE = "checks.py"
+ALTERNATIVES_DIR = "alternatives"  # valid learner solutions written differently: each must pass every check
+MISTAKEN_DIR = "mistaken"  # learner modules with a known mistake: <mistake_id>.py, each caught and named
+# what a student release leaves out of an exercise folder (the answers and how mistakes are recognised)
+INSTRUCTOR_ONLY = ("mistakes.py", "solution.py", ALTERNATIVES_DIR, MISTAKEN_DIR)
+SHARED_MISTAKES_FILE = kit.CURRICULUM_DIR / "mistakes.toml"
+COURSE_FILE = kit.KIT_ROOT / "course.toml"  # a teacher's course, beside pyproject.toml
+RELEASED_COURSE_FILE = kit.CURRICULUM_DIR / "course.toml"  # the order of a student kit's exercises
 _ID = re.compile(r"^ex(\d\d)_[a-z0-9_]+$")
 _MISTAKE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_EXERCISE_KEYS = {"id", "title", "points", "budget", "call_timeout", "reference_cpu", "reference_call_cpu",
-                  "hints", "mistakes", "forbidden"}
+_EXERCISE_KEYS = {"title", "points", "budget", "call_timeout", "reference_cpu", "reference_call_cpu",
+                  "hints", "mistakes", "forbidden", "mistake"}
 MIN_BUDGET_MULTIPLE = 10  # a budget is at least this many times the reference's measured CPU time
 
 
 class MetadataError(ValueError):
-    """The metadata file is invalid; the message names the entry and the field."""
+    """The metadata is invalid; the message names the file or entry and the field."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +66,7 @@ class Exercise:
     forbidden: tuple[str, ...]
     reference_cpu: float | None = None
     reference_call_cpu: float | None = None
+    folder: Path | None = field(default=None, compare=False)  # where everything that defines it lives
 
     @property
     def number(self) -> int:
@@ -52,10 +81,34 @@ class Exercise:
     def filename(self) -> str:
         return f"{self.id}.py"
 
+    @property
+    def metadata_file(self) -> Path:
+        return self._folder / EXERCISE_FILE
+
+    @property
+    def check_file(self) -> Path:
+        """The exercise's checks (public and hidden)."""
+        return self._folder / CHECKS_FILE
+
+    @property
+    def solution_file(self) -> Path:
+        """The reference solution: solutions/<id>.py in the kit, or solution.py in a folder a course adds."""
+        own = self._folder / "solution.py"
+        return own if own.is_file() else kit.SOLUTIONS_DIR / self.filename
+
+    @property
+    def module_prefix(self) -> str:
+        """The exercise folder as a package: `grader.curriculum.<id>` (its checks, mistakes, probes)."""
+        return f"grader.curriculum.{self.id}"
+
+    @property
+    def _folder(self) -> Path:
+        return self.folder if self.folder is not None else kit.CURRICULUM_DIR / self.id
+
 
 @dataclass(frozen=True)
 class Catalog:
-    """All exercises in order, plus the known-mistake hints."""
+    """The course's exercises in order, plus the known-mistake hints."""
 
     exercises: tuple[Exercise, ...]
     mistakes: dict[str, str]
@@ -79,12 +132,11 @@ def _require(entry: dict, key: str, kind: type | tuple, where: str):
     return value
 
 
-def _exercise(entry: dict, position: int, mistakes: dict[str, str]) -> Exercise:
-    where = f"exercise #{position + 1}"
-    exercise_id = _require(entry, "id", str, where)
-    where = f"exercise '{exercise_id}'"
+def _exercise(exercise_id: str, entry: dict, position: int, mistakes: dict[str, str],
+              folder: Path | None = None, where: str | None = None) -> Exercise:
+    where = where or f"exercise '{exercise_id}'"
     if not _ID.match(exercise_id):
-        raise MetadataError(f"{where}: id must look like 'ex01_name'")
+        raise MetadataError(f"{where}: the folder name (the id) must look like 'ex01_name'")
     extra = set(entry) - _EXERCISE_KEYS
     if extra:
         raise MetadataError(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
@@ -117,38 +169,137 @@ def _exercise(entry: dict, position: int, mistakes: dict[str, str]) -> Exercise:
     return Exercise(exercise_id, title.strip(), position + 1, float(points), float(budget),
                     float(call_timeout), tuple(hints), tuple(listed), tuple(forbidden),
                     None if reference is None else float(reference),
-                    None if reference_call is None else float(reference_call))
+                    None if reference_call is None else float(reference_call), folder)
 
 
-def parse(text: str) -> Catalog:
-    """Parse and validate metadata text; raise MetadataError naming the first problem."""
+def _toml(text: str, where: str) -> dict:
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise MetadataError(f"not valid TOML: {exc}") from None
-    mistakes = data.get("mistake", {})
-    if not isinstance(mistakes, dict):
-        raise MetadataError("[mistake] must be a table of id = hint")
-    for mistake_id, hint in mistakes.items():
+        raise MetadataError(f"{where}: not valid TOML: {exc}") from None
+
+
+def parse_mistakes(table: object, where: str) -> dict[str, str]:
+    """A `[mistake]` table: snake_case id = a non-empty hint."""
+    if not isinstance(table, dict):
+        raise MetadataError(f"{where}: [mistake] must be a table of id = hint")
+    for mistake_id, hint in table.items():
         if not _MISTAKE_ID.match(mistake_id) or not isinstance(hint, str) or not hint.strip():
-            raise MetadataError(f"mistake '{mistake_id}': needs a snake_case id and a non-empty hint")
-    entries = data.get("exercise")
-    if not isinstance(entries, list) or not entries:
-        raise MetadataError("no [[exercise]] entries")
-    exercises = tuple(_exercise(entry, i, mistakes) for i, entry in enumerate(entries))
+            raise MetadataError(f"{where}: mistake '{mistake_id}': needs a snake_case id and a non-empty hint")
+    return dict(table)
+
+
+def parse_exercise(exercise_id: str, text: str, shared: dict[str, str], position: int = 0,
+                   folder: Path | None = None, where: str | None = None) -> tuple[Exercise, dict[str, str]]:
+    """One exercise.toml: the exercise and the hints of the mistakes only it names."""
+    where = where or f"{exercise_id}/{EXERCISE_FILE}"
+    entry = _toml(text, where)
+    own = parse_mistakes(entry.get("mistake", {}), where)
+    clash = sorted(set(own) & set(shared))
+    if clash:
+        raise MetadataError(f"{where}: mistake(s) {', '.join(clash)} already have a hint in "
+                            f"{SHARED_MISTAKES_FILE.name}; list them in `mistakes` without a hint")
+    return _exercise(exercise_id, entry, position, {**shared, **own}, folder, where), own
+
+
+def build(folders: list[Path], shared_text: str | None = None) -> Catalog:
+    """The catalog of the exercise folders, in this order; MetadataError names the first problem."""
+    shared = parse_mistakes(_toml(shared_text, SHARED_MISTAKES_FILE.name).get("mistake", {}),
+                            SHARED_MISTAKES_FILE.name) if shared_text else {}
+    if not folders:
+        raise MetadataError("the course has no exercises")
+    exercises, mistakes, owner = [], dict(shared), {}
+    for position, folder in enumerate(folders):
+        source = folder / EXERCISE_FILE
+        where = _shown(source)
+        if not source.is_file():
+            raise MetadataError(f"{_shown(folder)}: not an exercise folder (no {EXERCISE_FILE} in it)")
+        exercise, own = parse_exercise(folder.name, source.read_text(encoding="utf-8"), shared, position,
+                                       folder, where)
+        for mistake, hint in own.items():
+            if mistake in owner and mistakes[mistake] != hint:
+                raise MetadataError(f"{where}: mistake '{mistake}' has another hint in {owner[mistake]}; "
+                                    f"give it one hint in {SHARED_MISTAKES_FILE.name}")
+            owner.setdefault(mistake, where)
+            mistakes[mistake] = hint
+        exercises.append(exercise)
     ids = [e.id for e in exercises]
     if len(set(ids)) != len(ids):
-        raise MetadataError("duplicate exercise ids")
+        raise MetadataError(f"duplicate exercise ids in the course: {', '.join(sorted({i for i in ids if ids.count(i) > 1}))}")
     numbers = [e.number for e in exercises]
-    if numbers != sorted(numbers) or len(set(numbers)) != len(numbers):
-        raise MetadataError("exercises must be listed in increasing, unique number order")
-    return Catalog(exercises, dict(mistakes))
+    if len(set(numbers)) != len(numbers):
+        raise MetadataError("two exercises of the course have the same number (exNN): `grade run 2` must name one")
+    return Catalog(tuple(exercises), mistakes)
+
+
+def _shown(path: Path) -> str:
+    """A path as a message shows it: relative to the kit when inside it."""
+    try:
+        return Path(path).resolve().relative_to(kit.KIT_ROOT).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def kit_folders(root: Path | None = None) -> list[Path]:
+    """The kit's exercise folders (every folder of grader/curriculum/ with an exercise.toml), by id."""
+    root = root or kit.CURRICULUM_DIR
+    return sorted((p for p in root.iterdir() if (p / EXERCISE_FILE).is_file()), key=lambda p: p.name)
+
+
+def course_file() -> Path | None:
+    """The course file in use: `GRADE_COURSE`, else course.toml at the kit's root, else none."""
+    named = os.environ.get("GRADE_COURSE", "").strip()
+    if named:
+        return Path(named).expanduser()
+    return next((path for path in (COURSE_FILE, RELEASED_COURSE_FILE) if path.is_file()), None)
+
+
+def course_folders(path: Path | None = None) -> list[Path]:
+    """The exercise folders of the course, in its order (every kit exercise without a course file)."""
+    path = course_file() if path is None else path
+    if path is None:
+        return kit_folders()
+    if not path.is_file():
+        raise MetadataError(f"the course file {path.name} does not exist")
+    data = _toml(path.read_text(encoding="utf-8"), path.name)
+    listed = data.get("exercises")
+    if not isinstance(listed, list) or not all(isinstance(item, str) and item.strip() for item in listed):
+        raise MetadataError(f"{path.name}: `exercises` must be a list of exercise ids or folders")
+    extra = set(data) - {"exercises"}
+    if extra:
+        raise MetadataError(f"{path.name}: unknown field(s) {', '.join(sorted(extra))}")
+    folders = []
+    for item in listed:
+        folder = (path.parent / item).resolve() if ("/" in item or item.startswith(".")) else kit.CURRICULUM_DIR / item
+        if not (folder / EXERCISE_FILE).is_file():
+            raise MetadataError(f"{path.name}: {item!r} is not an exercise (no {EXERCISE_FILE} in {_shown(folder)})")
+        folders.append(folder)
+    return folders
+
+
+def _importable(folders: list[Path]) -> None:
+    """Folders a course adds from outside the kit are importable as grader.curriculum.<id> too."""
+    import grader.curriculum
+
+    for folder in folders:
+        parent = str(folder.resolve().parent)
+        if folder.resolve().parent != kit.CURRICULUM_DIR.resolve() and parent not in grader.curriculum.__path__:
+            grader.curriculum.__path__.append(parent)
 
 
 @lru_cache(maxsize=1)
 def load() -> Catalog:
-    """The kit's catalog."""
-    return parse(METADATA_FILE.read_text(encoding="utf-8"))
+    """The course's catalog (cached for the process)."""
+    folders = course_folders()
+    catalog = build(folders, SHARED_MISTAKES_FILE.read_text(encoding="utf-8") if SHARED_MISTAKES_FILE.is_file() else None)
+    _importable(folders)
+    return catalog
+
+
+def outside_folders(catalog: Catalog) -> list[Path]:
+    """The course's exercise folders that are not in the kit (hidden from learner code like the kit's own)."""
+    inside = kit.CURRICULUM_DIR.resolve()
+    return [e.folder.resolve() for e in catalog.exercises if e.folder is not None and e.folder.resolve().parent != inside]
 
 
 class UnknownExercise(KeyError):
@@ -215,3 +366,34 @@ def resolve(catalog: Catalog, names: tuple[str, ...] | list[str]) -> list[Exerci
         if match not in chosen:
             chosen.append(match)
     return sorted(chosen, key=lambda e: e.order)
+
+
+def check_file(exercise_id: str) -> Path:
+    """The checks of one exercise of the course."""
+    return load().get(exercise_id).check_file
+
+
+@contextlib.contextmanager
+def reference_folder(exercises: list[Exercise]) -> Iterator[Path]:
+    """A folder holding every given exercise's reference as `<id>.py`, to grade it as a learner's folder.
+
+    solutions/ itself when every reference is there; else a temporary copy (a course's own folders
+    keep their solution.py beside their checks).
+    """
+    if all(e.solution_file == kit.SOLUTIONS_DIR / e.filename for e in exercises):
+        yield kit.SOLUTIONS_DIR
+        return
+    with tempfile.TemporaryDirectory(prefix="kit-references-") as folder:
+        for exercise in exercises:
+            shutil.copyfile(exercise.solution_file, Path(folder) / exercise.filename)
+        yield Path(folder)
+
+
+def hidden_folders() -> list[str]:
+    """What learner code must never read: grader/ (checks, mistakes, probes, recorded answers), solutions/,
+    and the course's exercise folders outside the kit (their checks and solution.py)."""
+    try:
+        outside = outside_folders(load())
+    except MetadataError:
+        outside = []  # the command reports the broken catalog; the kit's own folders stay hidden
+    return [str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR), *map(str, outside)]

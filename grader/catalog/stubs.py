@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Iterable
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -78,25 +79,32 @@ def solution_files(solutions_dir: Path) -> list[Path]:
     return sorted(p for p in solutions_dir.iterdir() if _SOLUTION_FILE.match(p.name))
 
 
-def generate(solutions_dir: Path, exercises_dir: Path) -> list[Path]:
+def _pairs(solutions: Path | Iterable[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """(solution file, stub name): every solution of a folder, or the pairs given."""
+    if isinstance(solutions, Path):
+        return [(path, path.name) for path in solution_files(solutions)]
+    return list(solutions)
+
+
+def generate(solutions: Path | Iterable[tuple[Path, str]], exercises_dir: Path) -> list[Path]:
     """Write every stub; return the files that changed."""
     exercises_dir.mkdir(parents=True, exist_ok=True)
     changed = []
-    for solution in solution_files(solutions_dir):
-        target = exercises_dir / solution.name
-        text = stub_source(solution.read_text(encoding="utf-8"), solution.name)
+    for solution, name in _pairs(solutions):
+        target = exercises_dir / name
+        text = stub_source(solution.read_text(encoding="utf-8"), name)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
             changed.append(target)
     return changed
 
 
-def out_of_sync(solutions_dir: Path, exercises_dir: Path) -> list[str]:
+def out_of_sync(solutions: Path | Iterable[tuple[Path, str]], exercises_dir: Path) -> list[str]:
     """Names of stubs that are missing or differ from what `generate` would write."""
     stale = []
-    for solution in solution_files(solutions_dir):
-        target = exercises_dir / solution.name
-        expected = stub_source(solution.read_text(encoding="utf-8"), solution.name)
+    for solution, name in _pairs(solutions):
+        target = exercises_dir / name
+        expected = stub_source(solution.read_text(encoding="utf-8"), name)
         if not target.exists() or target.read_text(encoding="utf-8") != expected:
-            stale.append(solution.name)
+            stale.append(name)
     return stale

@@ -124,12 +124,15 @@ def stubs(check_only: bool) -> None:
     from grader.catalog import stubs as generator
 
     exercises_dir = kit.KIT_ROOT / "exercises"
+    solutions = [(path, path.name) for path in generator.solution_files(kit.SOLUTIONS_DIR)]
+    solutions += [(e.solution_file, e.filename) for e in load_catalog().exercises  # a course's own folders
+                  if e.solution_file.parent != kit.SOLUTIONS_DIR and e.solution_file.is_file()]
     if check_only:
-        stale = generator.out_of_sync(kit.SOLUTIONS_DIR, exercises_dir)
+        stale = generator.out_of_sync(solutions, exercises_dir)
         for name in stale:
             click.echo(f"out of date: exercises/{name}")
         sys.exit(1 if stale else 0)
-    for path in generator.generate(kit.SOLUTIONS_DIR, exercises_dir):
+    for path in generator.generate(solutions, exercises_dir):
         click.echo(f"wrote {path.relative_to(kit.KIT_ROOT)}")
 
 
@@ -168,7 +171,7 @@ def nbgrader_build(course_dir: Path, exercise: tuple[str, ...], course_id: str, 
     """Write nbgrader_config.py and source/<exercise>/<exercise>.ipynb for EXERCISE(s) (all by default)."""
     from grader.instructor.nbgrader_course import BuildError, build
 
-    selected = [e for e in select(exercise) if exercise or kit.check_file(e.id).exists()]
+    selected = [e for e in select(exercise) if exercise or e.check_file.exists()]
     try:
         written = build(course_dir, selected, course_id=course_id, timeout=timeout, force=force)
     except BuildError as exc:
@@ -179,7 +182,7 @@ def nbgrader_build(course_dir: Path, exercise: tuple[str, ...], course_id: str, 
 
 
 @main.command()
-@click.option("--write", is_flag=True, help="Record the measurements and the derived limits in grader/exercises.toml.")
+@click.option("--write", is_flag=True, help="Record the measurements and the derived limits in each exercise's exercise.toml.")
 @click.option("--repeat", type=click.IntRange(1, 20), default=3, show_default=True, help="Gradings to take the median of.")
 @click.argument("exercises", nargs=-1)
 def budgets(write: bool, repeat: int, exercises: tuple[str, ...]) -> None:
@@ -196,8 +199,8 @@ def budgets(write: bool, repeat: int, exercises: tuple[str, ...]) -> None:
         budget, call_timeout = budget_tool.limits(reference, call)
         click.echo(f"{exercise.id:<26} {reference:>9.3f} {call:>12.3f} {budget:>7g} {call_timeout:>6g}")
     if write:
-        budget_tool.update_file(metadata.METADATA_FILE, measured)
-        click.echo(f"written to {metadata.METADATA_FILE.name} ({budget_tool.MULTIPLE}x the reference's CPU time)")
+        for path in budget_tool.update_files(chosen, measured):
+            click.echo(f"written to {path.parent.name}/{path.name} ({budget_tool.MULTIPLE}x the reference's CPU time)")
 
 
 from grader.instructor.commands import register  # noqa: E402 - after main exists

@@ -25,7 +25,9 @@ def load_catalog() -> metadata.Catalog:
     try:
         return metadata.load()
     except metadata.MetadataError as exc:
-        usage_error(tr("invalid exercise metadata in {file}: {problem}", file=metadata.METADATA_FILE.name, problem=str(exc)))
+        course = metadata.course_file()
+        usage_error(tr("invalid exercise metadata in {file}: {problem}",
+                       file=course.name if course is not None else "grader/curriculum", problem=str(exc)))
 
 
 def select(names: tuple[str, ...]) -> list[metadata.Exercise]:

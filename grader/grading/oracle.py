@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import importlib.util
 from types import SimpleNamespace
 from typing import Any, Callable, Protocol, runtime_checkable
 
@@ -40,7 +41,7 @@ class LiveOracle:
 
     def module(self, exercise: str) -> Any:
         if exercise not in self._modules:
-            self._modules[exercise] = importlib.import_module(f"{self.package}.{exercise}")
+            self._modules[exercise] = _solution(self.package, exercise)
         return self._modules[exercise]
 
     def expected(self, exercise: str, function: str, *args: Any, **kwargs: Any) -> Any:
@@ -84,6 +85,27 @@ class LiveOracle:
 
 
 _FAILED = object()
+
+
+def _solution(package: str, exercise: str) -> Any:
+    """`solutions.<exercise>`, or the solution.py a course's own exercise folder keeps beside its checks."""
+    import sys
+
+    name = f"{package}.{exercise}"
+    if package == "solutions" and name not in sys.modules:
+        from grader.catalog import kit, metadata
+
+        try:
+            path = metadata.load().get(exercise).solution_file
+        except KeyError:
+            path = None
+        if path is not None and path.parent != kit.SOLUTIONS_DIR:
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+            return module
+    return importlib.import_module(name)
 
 
 def _run(function: Callable, args: tuple, kwargs: dict) -> Any:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from grader.catalog import kit
 from grader.catalog.defaults import DEFAULT_SEED
-from grader.catalog.metadata import Exercise
+from grader.catalog.metadata import CHECKS_FILE, Exercise
 from grader.grading import startup
 from grader.reporting.report import Report, build_exercise, build_report
 from grader.sandbox.client import LearnerModule, Zygote
@@ -49,13 +49,13 @@ def pytest_args(check_files: list[Path]) -> list[str]:
     """pytest options isolated from any project configuration around the kit."""
     return [
         *map(str, check_files),
-        "-c", str(kit.CHECKS_DIR / "pytest.ini"),
-        "--rootdir", str(kit.CHECKS_DIR),
+        "-c", str(kit.PYTEST_INI),
+        "--rootdir", str(kit.CURRICULUM_DIR),
         "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist",
         "-p", "no:warnings", "-p", "no:unraisableexception", "-p", "no:threadexception",
         "-p", "no:faulthandler", "-p", "no:logging", "-p", "no:doctest", "-p", "no:junitxml",
         "-p", "no:pastebin", "-p", "no:stepwise", "-p", "no:lsp", "--capture=no",
-        "-o", "python_files=check_*.py", "-o", "python_functions=test_*",
+        "-o", f"python_files={CHECKS_FILE}", "-o", "python_functions=test_*",
         "--noconftest",  # only the kit's own check modules: no conftest.py picked up from disk
     ]
 
@@ -76,7 +76,7 @@ def run(exercises: list[Exercise], learner_dir: Path, *, zygote: Zygote, seed: i
     session = GradingSession(Path(learner_dir).resolve(), {e.id: e for e in exercises}, zygote,
                              oracle or LiveOracle(), seed)
     plugin = GradingPlugin(session, follow_dependencies)
-    check_files = [kit.check_file(e.id) for e in exercises if kit.check_file(e.id).exists()]
+    check_files = [e.check_file for e in exercises if e.check_file.exists()]
     import torch
 
     torch.set_num_threads(1)  # tiny reference runs; a second OpenMP thread only spins on a busy machine

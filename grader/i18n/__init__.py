@@ -1,8 +1,10 @@
 """Learner-facing text in English and Korean.
 
 English is the source language and is written where the text is used (check docstrings,
-grader/exercises.toml, `tr(...)` templates in the code). Each other language has one validated
-catalog beside this file (`ko.toml`): entries `{en = "...", ko = "..."}` keyed by the English
+each exercise's exercise.toml, `tr(...)` templates in the code). Each other language has a validated
+catalog beside this file (`ko.toml`, the grader's own texts) and one in each exercise folder
+(grader/curriculum/<exercise>/ko.toml, that exercise's texts; `python -m grader.i18n.update ko`
+writes both): entries `{en = "...", ko = "..."}` keyed by the English
 text, as gettext keys a catalog by its msgid. A changed English text therefore shows up as a
 missing translation (tests/test_i18n.py), never as a stale one.
 
@@ -131,13 +133,28 @@ def parse_catalog(text: str, lang: str, where: str = "catalog") -> dict[str, str
     return table
 
 
+def catalog_files(lang: str) -> list[Path]:
+    """The grader's catalog for `lang`, then each exercise's of the course (those that exist)."""
+    files = [CATALOG_DIR / f"{lang}.toml"]
+    try:
+        from grader.catalog import metadata
+
+        folders = [e.metadata_file.parent for e in metadata.load().exercises]
+    except ValueError:  # an invalid catalog: the command says so; the grader's own texts still translate
+        folders = []
+    return [path for path in files + [folder / f"{lang}.toml" for folder in folders] if path.is_file()]
+
+
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
-    """{english: translation} for `lang` (empty for English)."""
+    """{english: translation} for `lang` (empty for English): the grader's texts and every exercise's."""
     if lang == DEFAULT:
         return {}
-    path = CATALOG_DIR / f"{lang}.toml"
-    return parse_catalog(path.read_text(encoding="utf-8"), lang, path.name)
+    table: dict[str, str] = {}
+    for path in catalog_files(lang):
+        where = path.name if path.parent == CATALOG_DIR else f"{path.parent.name}/{path.name}"
+        table.update(parse_catalog(path.read_text(encoding="utf-8"), lang, where))
+    return table
 
 
 def gettext(english: str, lang: str | None = None) -> str:

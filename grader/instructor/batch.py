@@ -74,7 +74,10 @@ def fingerprint() -> str:
     from grader.reporting.report import kit_version
 
     h = hashlib.sha256(f"{kit_version()}\0{sys.version_info[:2]}\0".encode())
-    for root in (kit.GRADER_DIR, kit.SOLUTIONS_DIR):
+    course = metadata.course_file()
+    if course is not None:  # the course's choice and order, and its folders outside the kit
+        h.update(course.read_bytes() if course.is_file() else b"missing course")
+    for root in (kit.GRADER_DIR, kit.SOLUTIONS_DIR, *metadata.outside_folders(metadata.load())):
         if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):

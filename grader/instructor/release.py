@@ -1,9 +1,11 @@
 """`grade release OUT`: a self-contained student kit with stubs, public checks and recorded references.
 
-What ships: `exercises/` (stubs generated from the solutions), the grader package without
-`grader/mistakes/` and with every hidden check cut out of the check modules, the public
-checks' reference answers recorded in `grader/recorded/oracle.pt`, a pyproject and a README.
-What never ships: `solutions/`, mistake variants, hidden checks, compiled files.
+What ships: the course's exercises, in its order: `exercises/` (stubs generated from the
+solutions), the grader package with one folder per exercise of the course, every hidden check cut
+out of its checks.py, the public checks' reference answers recorded in `grader/recorded/oracle.pt`,
+a pyproject and a README. What never ships: `solutions/` and an exercise's solution.py, mistake
+variants (`grader/mistakes/`, each mistakes.py), its alternatives/ and mistaken/ sources, hidden
+checks, compiled files.
 The answers are recorded by running the stripped checks (exactly those that ship) against the
 reference solutions in a staging copy, in a subprocess, so the release proves its checks work.
 """
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.catalog import kit, stubs
+from grader.catalog import kit, metadata, stubs
 from grader.learner.studentkit import rewrite_points, write_starters
 
 RECORDED = kit.RECORDED_ORACLE
@@ -133,12 +135,31 @@ def _ignore(root: Path):
     return ignore
 
 
+def _stage_grader(target: Path, exercises: list[metadata.Exercise]) -> None:
+    """grader/ without what only instructors have, holding exactly the course's exercise folders, in its order."""
+    shutil.copytree(kit.GRADER_DIR, target, ignore=_ignore(kit.GRADER_DIR))
+    curriculum = target / kit.CURRICULUM_DIR.name
+    chosen = {e.id for e in exercises}
+    for folder in curriculum.iterdir():
+        if folder.is_dir() and folder.name not in chosen and folder.name != "__pycache__":
+            shutil.rmtree(folder)
+    never = shutil.ignore_patterns(*_NEVER_COPIED, *metadata.INSTRUCTOR_ONLY)
+    for exercise in exercises:
+        staged = curriculum / exercise.id
+        if staged.exists():
+            shutil.rmtree(staged)
+        shutil.copytree(exercise.metadata_file.parent, staged, ignore=never)
+    (curriculum / metadata.RELEASED_COURSE_FILE.name).write_text(
+        "# The exercises of this kit, in order.\nexercises = [" + ", ".join(f'"{e.id}"' for e in exercises) + "]\n",
+        encoding="utf-8")
+
+
 def _pyproject() -> str:
     """The student kit's pyproject: console script `grade`, runtime dependencies, the grader package only."""
     instructor = tomllib.loads((kit.KIT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     project = instructor.get("project", {})
     data = instructor.get("tool", {}).get("setuptools", {}).get("package-data", {}).get("grader", [])
-    data = sorted(set(data) | {"exercises.toml", "checks/pytest.ini", "recorded/*", "starters/*"})
+    data = sorted(set(data) | {"recorded/*", "starters/*"})
     return "\n".join([
         "[build-system]",
         'requires = ["setuptools>=68"]',
@@ -232,52 +253,60 @@ def _guard_out(out: Path, force: bool) -> None:
 
 
 def build(out: Path, *, force: bool = False) -> ReleaseSummary:
-    """Write the student kit to `out`; nothing is left in `out` unless the whole release succeeded."""
+    """Write the student kit of the course to `out`; nothing is left in `out` unless the whole release succeeded."""
     out = Path(out)
-    solutions = stubs.solution_files(kit.SOLUTIONS_DIR) if kit.SOLUTIONS_DIR.is_dir() else []
-    if not solutions:
+    exercises = [e for e in metadata.load().exercises if e.solution_file.is_file()]
+    if not exercises or not (kit.SOLUTIONS_DIR / "__init__.py").is_file():
         raise ReleaseError(f"no reference solutions in {kit.SOLUTIONS_DIR}: `grade release` runs in the instructor kit")
     _guard_out(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
         staged = work / "kit"
-        shutil.copytree(kit.GRADER_DIR, staged / "grader", ignore=_ignore(kit.GRADER_DIR))
+        _stage_grader(staged / "grader", exercises)
         hidden_removed = 0
-        for module in sorted((staged / "grader" / "checks").glob("check_*.py")):
-            text, hidden = strip_hidden(module.read_text(encoding="utf-8"), f"grader/checks/{module.name}")
+        for exercise in exercises:
+            module = staged / "grader" / kit.CURRICULUM_DIR.name / exercise.id / metadata.CHECKS_FILE
+            if not module.is_file():
+                continue
+            text, hidden = strip_hidden(module.read_text(encoding="utf-8"), f"{exercise.id}/{metadata.CHECKS_FILE}")
             module.write_text(text, encoding="utf-8")
             hidden_removed += len(hidden)
         (staged / "exercises").mkdir()
-        for solution in solutions:
-            source = solution.read_text(encoding="utf-8")
-            (staged / "exercises" / solution.name).write_text(stubs.stub_source(source, solution.name), encoding="utf-8")
+        for exercise in exercises:
+            source = exercise.solution_file.read_text(encoding="utf-8")
+            (staged / "exercises" / exercise.filename).write_text(stubs.stub_source(source, exercise.filename),
+                                                                  encoding="utf-8")
         write_starters(staged / "grader", staged / "exercises")  # what `grade reset` restores
         (staged / "pyproject.toml").write_text(_pyproject(), encoding="utf-8")
-        (staged / "README.md").write_text(_readme([s.stem for s in solutions]), encoding="utf-8")
-        recorded = _record(staged / "grader", solutions, work / "staging")
+        (staged / "README.md").write_text(_readme([e.id for e in exercises]), encoding="utf-8")
+        recorded = _record(staged / "grader", exercises, work / "staging")
         (staged / RECORDED).parent.mkdir(parents=True, exist_ok=True)
         shutil.move(recorded["path"], staged / RECORDED)
-        rewrite_points(staged / "grader" / "exercises.toml", recorded["points"])  # what its public checks award
+        rewrite_points(staged / "grader" / kit.CURRICULUM_DIR.name, recorded["points"])  # what its public checks award
         if out.exists():
             shutil.rmtree(out)
         os.replace(staged, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return ReleaseSummary(out, len(solutions), recorded["checks"], hidden_removed, recorded["answers"],
+    return ReleaseSummary(out, len(exercises), recorded["checks"], hidden_removed, recorded["answers"],
                           recorded["without_checks"])
 
 
-def _record(grader_dir: Path, solutions: list[Path], staging: Path) -> dict:
+def _record(grader_dir: Path, exercises: list[metadata.Exercise], staging: Path) -> dict:
     """Run the released checks on the reference solutions in a staging copy; return where the answers went."""
     shutil.copytree(grader_dir, staging / "grader")
     shutil.copytree(kit.GRADER_DIR / "mistakes", staging / "grader" / "mistakes", ignore=_ignore(kit.GRADER_DIR))
     (staging / "solutions").mkdir()
     shutil.copy(kit.SOLUTIONS_DIR / "__init__.py", staging / "solutions" / "__init__.py")
-    for solution in solutions:
-        shutil.copy(solution, staging / "solutions" / solution.name)
+    for exercise in exercises:  # the mistake variants name what a reference-like answer got wrong
+        variants = exercise.metadata_file.parent / "mistakes.py"
+        if variants.is_file():
+            shutil.copy(variants, staging / "grader" / kit.CURRICULUM_DIR.name / exercise.id / "mistakes.py")
+        shutil.copy(exercise.solution_file, staging / "solutions" / exercise.filename)
     target = staging / "oracle.pt"
-    env = dict(os.environ, PYTHONPATH=str(staging), PYTHONDONTWRITEBYTECODE="1")
+    env = {key: value for key, value in os.environ.items() if key != "GRADE_COURSE"}  # the staged kit's own course
+    env.update(PYTHONPATH=str(staging), PYTHONDONTWRITEBYTECODE="1")
     process = subprocess.run([sys.executable, "-m", "grader.instructor.release", "--record", str(target)], cwd=staging,
                              env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=3600)
     try:
@@ -304,13 +333,12 @@ def _record_main(target: Path) -> dict:
 
     with Grader(make_oracle=recording, hidden_included=False) as grader:  # the staging copy: public checks only
         oracle = grader.prepare().oracle
-        from grader.catalog import metadata
         from grader.grading.checking import spec_of
 
         catalog = metadata.load()
-        chosen = [e for e in catalog.exercises if kit.check_file(e.id).exists()]
+        chosen = [e for e in catalog.exercises if e.check_file.exists()]
         report = grader.grade(chosen, kit.SOLUTIONS_DIR)
-        from grader.probes.training_curves import CURVES
+        from grader.probes.shared import CURVES
 
         for exercise_id, curves in CURVES.items():  # `grade run N --plot` draws the reference beside yours
             for function, config in curves:
@@ -320,7 +348,7 @@ def _record_main(target: Path) -> dict:
     problems += [f"{e.id}: {e.message}" for e in report.exercises if e.status in ("error", "timeout")]
     problems += [f"internal error: {text}" for text in report.internal_errors]
     for name, module in sorted(sys.modules.items()):
-        if name.startswith("grader.checks.check_"):
+        if name.startswith("grader.curriculum.") and name.endswith(".checks"):
             for attribute in vars(module).values():
                 spec = spec_of(attribute) if callable(attribute) else None
                 if spec is not None and spec.visibility == "hidden":

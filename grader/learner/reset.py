@@ -24,9 +24,9 @@ def pristine(exercise: Exercise) -> str:
     from grader.catalog import kit, stubs
     from grader.learner.studentkit import STARTERS
 
-    solution = kit.SOLUTIONS_DIR / exercise.filename
+    solution = exercise.solution_file
     if solution.is_file():
-        return stubs.stub_source(solution.read_text(encoding="utf-8"), solution.name)
+        return stubs.stub_source(solution.read_text(encoding="utf-8"), exercise.filename)
     starter = kit.GRADER_DIR / STARTERS / exercise.filename
     if starter.is_file():
         return starter.read_text(encoding="utf-8")

@@ -40,17 +40,12 @@ def write_starters(grader_dir: Path, exercises_dir: Path) -> None:
         shutil.copy(stub, target / stub.name)
 
 
-def rewrite_points(metadata_file: Path, points: dict[str, float]) -> None:
+def rewrite_points(curriculum_dir: Path, points: dict[str, float]) -> None:
     """Set each exercise's `points` to what the kit's checks can award (public checks in a student kit)."""
-    text = Path(metadata_file).read_text(encoding="utf-8")
-    blocks = re.split(r"(?m)^(?=\[\[exercise\]\])", text)
-    out = []
-    for block in blocks:
-        found = re.search(r'(?m)^id = "([^"]+)"', block)
-        if block.startswith("[[exercise]]") and found and found[1] in points:
-            block = re.sub(r"(?m)^points = [0-9.]+$", f"points = {points[found[1]]:g}", block, count=1)
-        out.append(block)
-    Path(metadata_file).write_text("".join(out), encoding="utf-8")
+    for exercise_id, value in points.items():
+        path = Path(curriculum_dir) / exercise_id / "exercise.toml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"(?m)^points = [0-9.]+$", f"points = {value:g}", text, count=1), encoding="utf-8")
 
 
 def hide_instructor_commands(group) -> None:

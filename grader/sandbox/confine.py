@@ -465,9 +465,10 @@ def _open_around(root: str, hidden: tuple[str, ...]) -> list[str]:
     return found
 
 
-def hidden_paths(grader_dir: str, solutions_dir: str) -> tuple[str, ...]:
-    """The kit's answers, checks, mistake variants and recorded answers: carved out of any readable root.
+def hidden_paths(*folders: str) -> tuple[str, ...]:
+    """The kit's answers, checks, mistake variants and recorded answers (grader/, solutions/ and the
+    exercise folders a course adds from elsewhere): carved out of any readable root.
 
     Everything else of the kit's folder is unreadable anyway: it is in no readable root.
     """
-    return tuple(sorted({os.path.realpath(p) for p in (grader_dir, solutions_dir)}))
+    return tuple(sorted({os.path.realpath(p) for p in folders}))

@@ -275,10 +275,10 @@ class PortableWorkers:
         return workers
 
     def _plan(self) -> confine.Plan:
-        from grader.catalog import kit
+        from grader.catalog import metadata
 
         return confine.Plan(memory_bytes=MEMORY_LIMIT, cpu_seconds=CPU_LIMIT, scratch_root=self._scratch_root,
-                            hidden_paths=confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),
+                            hidden_paths=confine.hidden_paths(*metadata.hidden_folders()),
                             disabled=self.disabled)
 
     def _launch(self) -> _Spare:

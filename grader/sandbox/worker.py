@@ -138,8 +138,7 @@ def _source_line(path: str, lineno: int) -> str | None:
 def _probe_files() -> list[str]:
     import grader.probes
 
-    folder = os.path.dirname(grader.probes.__file__)
-    return [os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".py")]
+    return [grader.probes.__file__, *(module.__file__ for module in grader.probes.MODULES)]
 
 
 PROBE_FILES = _probe_files()  # listed in the zygote: a confined worker can't list the kit
@@ -148,14 +147,11 @@ PROBE_FILES = _probe_files()  # listed in the zygote: a confined worker can't li
 def _watched_code() -> list[Any]:
     """The grader's worker-side code a forged observation would have to change."""
     import grader.probes
-    from grader.probes import (batches_and_optimizers, classifiers, common, linear_basics, linear_training,
-                               training_curves)
     from grader.sandbox import dictversion, monitor, plain, wire
 
     return [codec, plain, wire, request_codec, dictversion, monitor, monitor.CallRecorder, sys.modules[__name__], Worker,
             OutputCapture,
-            integrity, integrity.Snapshot, grader.probes, common, linear_basics, linear_training, classifiers,
-            batches_and_optimizers, training_curves]
+            integrity, integrity.Snapshot, grader.probes, *grader.probes.MODULES]  # shared and every exercise's probes
 
 
 def take_snapshot() -> integrity.Snapshot:

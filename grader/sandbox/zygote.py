@@ -173,7 +173,7 @@ def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str], 
 def main() -> None:
     global _baseline
     worker_fd = int(sys.argv[1])
-    from grader.catalog import kit
+    from grader.catalog import kit, metadata
     from grader.grading import startup
     from grader.sandbox import confine, forkcost
 
@@ -188,7 +188,7 @@ def main() -> None:
         from grader.sandbox import worker  # imported by the warm-up
 
         _baseline = worker.take_snapshot()
-    readable = confine.readable_paths(confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),
+    readable = confine.readable_paths(confine.hidden_paths(*metadata.hidden_folders()),
                                       shared=(str(kit.GRADER_DIR / "data"),))
     forkcost.prepare_for_forking()
     control.send(b"ready")

@@ -1,4 +1,4 @@
-"""Probes for the linear-regression basics (ex01, ex03, ex04)."""
+"""The trusted probes of ex01_hypothesis: grader code run in the worker beside the learner's module, answering plain data."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import torch
 from grader.grading import expect
 from grader.grading.checking import check
 from grader.i18n import tr
-from grader.probes.linear_training import frozen_loop_mistake
+from grader.probes.shared import frozen_loop_mistake
 from grader.sandbox.codec import ModuleSummary, meta
 
 EXERCISE = "ex07_linear_regression"

@@ -18,7 +18,7 @@ from grader.grading import expect
 from grader.grading.checking import check
 from grader.i18n import tr
 from grader.probes import PROBES
-from grader.probes.batches_and_optimizers import id_rows
+from grader.curriculum.ex10_minibatch.probes import id_rows
 
 EXERCISE = "ex10_minibatch"
 RTOL, ATOL = 1e-4, 1e-5

@@ -1,19 +1,6 @@
 """Known mistakes of ex03_manual_gradient, as functions computing what the mistaken code returns."""
 
-import torch
-
-
-def _error(x, y, W, b):
-    x, y, W, b = x.detach(), y.detach(), W.detach(), b.detach()
-    return x, x * W + b - y
-
-
-def _gradients(x, y, W, b, *, sign=1.0, factor=2.0, with_x=True, mean=True):
-    x, error = _error(x, y, W, b)
-    scale = factor / x.shape[0] if mean else factor
-    dW = sign * scale * ((error * x) if with_x else error).sum(dim=0)
-    db = sign * scale * error.sum(dim=0)
-    return dW, db
+from grader.mistakes.training import manual_gradients as _gradients
 
 
 def _swapped(x, y, W, b):

@@ -17,7 +17,7 @@ from grader.grading import expect
 from grader.catalog import metadata
 from grader.grading.checking import check
 from grader.i18n import tr
-from grader.probes.batches_and_optimizers import quadratic_problem, torch_optim_run
+from grader.curriculum.ex11_optimizers.probes import quadratic_problem, torch_optim_run
 
 EXERCISE = "ex11_optimizers"
 FORBIDDEN_FOR = {"sgd_momentum_step": ("torch.optim",), "adam_step": ("torch.optim",)}
