@@ -63,7 +63,7 @@ def variant(exercise_id: str) -> str:
     return (KIT / "exercises" / f"{exercise_id}.py").read_text(encoding="utf-8")
 
 
-def measure(name: str, saves: int) -> list[float]:
+def measure(name: str, saves: int, pause: float = 0.3) -> list[float]:
     sys.path.insert(0, str(KIT))
     from grader.catalog import metadata
 
@@ -78,7 +78,7 @@ def measure(name: str, saves: int) -> list[float]:
         source = variant(exercise.id)
         latencies = []
         for number in range(saves):
-            time.sleep(0.3)
+            time.sleep(pause)  # between a feedback and the next save
             saved = time.monotonic()
             target.write_text(source + f"\n# save {number}\n", encoding="utf-8")
             latencies.append(watch.until(marker) - saved)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from grader.catalog import kit, metadata
-from grader.sandbox.client import Zygote
+from grader.sandbox import backend
 
 CORPUS = Path(__file__).parent / "corpus"
 
-_zygote = Zygote.start()  # before torch is imported by the tests, so the imports overlap
+_zygote = backend.start()  # before torch is imported by the tests, so the imports overlap
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -19,8 +19,12 @@ import os
 import re
 import shutil
 import tempfile
-import tomllib
 from dataclasses import dataclass, field
+
+try:
+    import tomllib  # novermin - Python 3.11+, tomli below
+except ImportError:  # Python 3.10
+    import tomli as tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator

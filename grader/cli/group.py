@@ -20,6 +20,9 @@ class KitGroup(LocalizedGroup):
 
     def main(self, args=None, prog_name=None, **extra):
         extra.pop("standalone_mode", None)
+        from grader.learner.console import tolerant_streams
+
+        tolerant_streams()  # a redirected cp949 console has no ✓: a `?`, never a UnicodeEncodeError
         i18n.use_remembered(i18n.load_remembered())  # `grade lang ko`, below --lang and GRADE_LANG
         i18n.set_language(i18n.language_from_args(sys.argv[1:] if args is None else args))
         try:
@@ -31,9 +34,10 @@ class KitGroup(LocalizedGroup):
             from grader.i18n.cli import click_error_message
 
             usage_error(click_error_message(exc))  # click's own words too, in the chosen language
-        except click.Abort:
+        except click.Abort as exc:
             click.echo("grade: " + i18n.localize(tr("interrupted")), err=True)
-            sys.exit(1)
+            # Ctrl-C as a KeyboardInterrupt (Windows, or before grading installed its handler): 130, as on SIGINT
+            sys.exit(130 if isinstance(exc.__cause__, KeyboardInterrupt) else 1)
 
 
 @click.group(cls=KitGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,10 +62,11 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
     folder = learner_folder(directory)  # the folder, or the exercises/ of a repository given as --dir
     from grader.grading.orchestrate import Grader
     from grader.learner.interrupt import stop_on_ctrl_c
-    from grader.sandbox.client import SandboxUnavailable, Zygote
+    from grader.sandbox import backend
+    from grader.sandbox.client import SandboxUnavailable
 
     ctrl_c = stop_on_ctrl_c()  # Ctrl-C stops at once (exit 130), even while torch imports or pytest runs
-    grader = Grader(ctrl_c.watch(Zygote.start()))  # the zygote first, so its warm-up overlaps our torch import
+    grader = Grader(ctrl_c.watch(backend.start()))  # the zygote first, so its warm-up overlaps our torch import
     try:
         report = grader.grade(selected, folder, seed=seed)
         from grader.reporting.render import render_report

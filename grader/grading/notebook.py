@@ -155,13 +155,18 @@ class GraderUnavailable(Exception):
     """The grader itself could not produce a report (not a verdict on the learner's code)."""
 
 
+# `python -m grader` with the current folder (holding the learner's file) off the grader's import
+# path: what `-P` does on Python 3.11+, spelled so 3.10 runs it too
+GRADE_COMMAND = (sys.executable, "-c", "import runpy, sys; sys.path.pop(0); "
+                 "runpy.run_module('grader', run_name='__main__', alter_sys=True)")
+
+
 def grade_code(exercise: str, code: str) -> dict:
     """The JSON report of `grade run EXERCISE` on `code`, graded in a subprocess (the sandbox)."""
     with tempfile.TemporaryDirectory(prefix="kit-nb-") as folder:
         Path(folder, f"{exercise}.py").write_text(code, encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONSTARTUP", "GRADE_DEBUG")}
-        # -P: the folder holding the learner's file is not put on the grader's own import path
-        process = subprocess.run([sys.executable, "-P", "-m", "grader", "run", exercise, "--dir", folder, "--json"],
+        process = subprocess.run([*GRADE_COMMAND, "run", exercise, "--dir", folder, "--json"],
                                  cwd=folder, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                  timeout=RUN_TIMEOUT)
     detail = (process.stderr.strip().splitlines() or [f"exit status {process.returncode}"])[-1]
@@ -222,11 +227,27 @@ def check(exercise: str, check_id: str) -> None:
         warnings.simplefilter("ignore")
         report = _grade(exercise, learner_code())
     points, lines = verdict(report, exercise, check_id)
+    lines = [*_sandbox_line(report), *lines]
     if points is None:
         raise CheckFailed(lines)
     for line in lines:
         print(line)
     return None
+
+
+_told: set[str] = set()  # what this kernel was already told about the sandbox
+
+
+def _sandbox_line(report: dict) -> list[str]:
+    """Once per kernel: the isolation layers that held for the notebook's code on this machine."""
+    layers = [str(layer) for layer in report.get("confinement", []) if isinstance(layer, str)]
+    if not isinstance(report.get("confinement"), list) or "layers" in _told:
+        return []
+    _told.add("layers")
+    from grader.i18n import localize, tr
+
+    return [localize(tr("sandbox: your code ran in a separate process; isolation layers that held here: {layers}",
+                        layers=", ".join(layers) if layers else tr("none")))]
 
 
 _install()

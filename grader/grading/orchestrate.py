@@ -27,9 +27,9 @@ class Grader:
                  wrap_oracle: Callable[[Oracle], Oracle] | None = None, hidden_included: bool | None = None) -> None:
         """`make_oracle` replaces the default oracle, `wrap_oracle` wraps it; both run after torch is imported."""
         if zygote is None:
-            from grader.sandbox.client import Zygote
+            from grader.sandbox import backend
 
-            zygote = Zygote.start()  # before torch is imported here, so the two warm up together
+            zygote = backend.start()  # before torch is imported here, so the two warm up together
         self.zygote = zygote
         self._make = make_oracle
         self._wrap = wrap_oracle

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import os
 import string
-import tomllib
+try:
+    import tomllib  # novermin - Python 3.11+, tomli below
+except ImportError:  # Python 3.10
+    import tomli as tomllib
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path

@@ -52,7 +52,10 @@ def metadata_texts() -> Iterator[tuple[str, str]]:
 
 def _own_mistakes(exercise) -> list[str]:
     """The mistakes whose hint the exercise's own exercise.toml holds."""
-    import tomllib
+    try:
+        import tomllib  # novermin - Python 3.11+, tomli below
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
 
     return list(tomllib.loads(exercise.metadata_file.read_text(encoding="utf-8")).get("mistake", {}))
 

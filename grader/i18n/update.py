@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
+try:
+    import tomllib  # novermin - Python 3.11+, tomli below
+except ImportError:  # Python 3.10
+    import tomli as tomllib
 from pathlib import Path
 
 from grader.i18n import CATALOG_DIR

@@ -94,9 +94,11 @@ def reduced_confinement(report: Report) -> list[str]:
     return [layer for layer in FULL_CONFINEMENT if layer not in active]
 
 
-def render_report(report: Report, colour: bool = False, verbose: bool = False, lang: str = "en") -> str:
+def render_report(report: Report, colour: bool = False, verbose: bool = False, lang: str = "en",
+                  confinement_note: bool = True) -> str:
     """The whole text report, ending with the score line (the report's own texts are translated
-    by grader.i18n.localize_report; `lang` is for the renderer's words)."""
+    by grader.i18n.localize_report; `lang` is for the renderer's words). `confinement_note`: say
+    when isolation was reduced (a command that renders several reports says it once)."""
     lines: list[str] = []
     for exercise in report.exercises:
         lines.extend(render_exercise(exercise, colour, verbose, lang))
@@ -107,7 +109,7 @@ def render_report(report: Report, colour: bool = False, verbose: bool = False, l
                       max_score=_points(report.max_score), passed=passed, total=len(checks)))
     if not report.hidden_included:
         lines.append(_say(lang, "Only the public checks ran here; hidden checks run when your work is graded."))
-    missing = reduced_confinement(report)
+    missing = reduced_confinement(report) if confinement_note else []
     if missing:
         lines.append(_say(lang, "Isolation of your code was reduced on this system (not active: {layers}).",
                           layers=", ".join(missing)))
