@@ -203,6 +203,17 @@ class GradingPlugin:
             self._pending[item.nodeid] = result
             pytest.skip("dependency")
 
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_teardown(self, item, nextitem) -> None:
+        """After an exercise's last check its module is done: its worker is released (pytest runs a check
+        module's checks together, so the exercise's worker is not needed again)."""
+        exercise = getattr(item.module, "EXERCISE", None)
+        if nextitem is not None and getattr(nextitem.module, "EXERCISE", None) == exercise:
+            return
+        module = getattr(self.session, "modules", {}).get(exercise)
+        if module is not None:
+            module.close()
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         yield

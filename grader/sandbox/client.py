@@ -287,6 +287,10 @@ class WorkerHandle:
         """Send a request and wait for the decoded reply within `cpu_timeout` seconds of CPU."""
         return self.receive(max(cpu_timeout, 0.001)) if self.send(message) else {"status": "crashed"}
 
+    def release(self) -> None:
+        """The module is done with this worker: a forked worker is killed (a spawned one may be recycled)."""
+        self.kill()
+
     def kill(self) -> None:
         """SIGKILL the worker (its PID namespace dies with it) and close its socket."""
         if self.alive:
@@ -503,8 +507,13 @@ class LearnerModule:
                                            error=_text(reply.get("type")) or tr("an error"), where=where))
 
     def close(self) -> None:
-        for worker in self._workers.values():
-            worker.kill()
+        """Done with the module: its public worker is released (a portable one may serve the folder's next
+        module), a worker that served hidden checks is killed (nothing it saw reaches a public check)."""
+        for visibility, worker in self._workers.items():
+            if visibility == "public":
+                worker.release()
+            else:
+                worker.kill()
         self._workers.clear()
 
 

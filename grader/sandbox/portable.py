@@ -36,6 +36,9 @@ from grader.sandbox.client import (CPU_LIMIT, MAX_REPLY_BYTES, MEMORY_LIMIT, ZYG
 from grader.sandbox.wire import ChannelClosed
 
 SPARES_ENV = "GRADE_WORKER_SPARES"
+REUSE_CPU_FRACTION = 0.25  # a worker that used this share of its RLIMIT_CPU is not reused
+MAX_USES = 64  # modules one process serves at most
+RECYCLE_CPU_SECONDS = 10.0  # the recycle check's own allowance (a scrub and a comparison)
 _ENV_KEPT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "SYSTEMROOT", "WINDIR", "TEMP", "TMP",
              "NUMBER_OF_PROCESSORS", "PROCESSOR_ARCHITECTURE", "COMSPEC")
 BOOT = "import sys; sys.path.insert(0, {kit!r}); from grader.sandbox.spawned import main; main()"
@@ -205,13 +208,60 @@ def _remove(folder: str | None) -> None:
 
 
 @dataclass
+class _Idle:
+    """A worker recycled clean, waiting for the next module of `folder`."""
+
+    process: Any
+    conn: Any
+    scratch: str | None
+    pid: int
+    layers: list[str]
+    folder: str
+    uses: int
+
+    def kill(self) -> None:
+        _kill_tree(self.process)
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+        _remove(self.scratch)
+
+
+@dataclass
 class PortableWorkerHandle(WorkerHandle):
     """A spawned worker interpreter: the WorkerHandle protocol over a multiprocessing connection."""
 
     conn: Any = None
     process: Any = None
     scratch: str | None = None
+    pool: Any = None
+    folder: str = ""
+    uses: int = 1  # modules this process has been handed, this one included
+    dirty: bool = False  # something went wrong on it: never recycled
     _expired: bool = field(default=False, repr=False)
+    _outstanding: int = field(default=0, repr=False)
+
+    def send(self, message: dict) -> bool:
+        sent = super().send(message)
+        self._outstanding += 1 if sent else 0
+        return sent
+
+    def receive(self, cpu_timeout: float) -> dict:
+        """The reply; a worker whose reply was anything but a result, an exception or a missing name is dirty."""
+        reply = super().receive(cpu_timeout)
+        self._outstanding -= 1
+        status = reply.get("status")
+        if status not in ("ok", "raised", "missing") or reply.get("tampered") or reply.get("kind") == "memory":
+            self.dirty = True
+        return reply
+
+    def release(self) -> None:
+        """The module is done: hand the worker back to the pool, which recycles it or kills it."""
+        if self.pool is None:
+            self.kill()
+        else:
+            self.pool.recycle(self)
 
     def _write(self, payload: bytes) -> None:
         self.conn.send_bytes(payload)
@@ -264,6 +314,9 @@ class PortableWorkers:
             os.chmod(self._scratch_root, 0o711)  # workers reach their own folder, list nothing
         self._waiting: list[_Spare] = []
         self._workers: list[PortableWorkerHandle] = []
+        self._idle: list[_Idle] = []  # recycled clean, at most one folder's
+        self.reused = 0  # modules served by a recycled worker
+        self.last_refusal: str | None = None  # why the last worker asked to recycle was not clean
         self._layers: list[str] | None = None
         self._closed = False
 
@@ -314,14 +367,34 @@ class PortableWorkers:
             return spare, spare.wait_ready(ZYGOTE_START_TIMEOUT)
 
     def spawn(self, path: Path, name: str) -> PortableWorkerHandle:
-        """A warm, confined interpreter holding the module at `path` (read here, with its siblings)."""
-        spare, layers = self._take()
+        """A warm, confined interpreter holding the module at `path` (read here, with its siblings).
+
+        A worker recycled clean after the previous module of the same folder serves it if there is
+        one; else the oldest spare. Idle workers of any other folder are killed: never shared."""
+        if self._closed:
+            raise SandboxUnavailable("the grading sandbox was stopped")
         location = str(Path(path).absolute())
+        folder = os.path.dirname(location)
+        idle = None
+        for waiting in list(self._idle):
+            if waiting.folder == folder and idle is None and waiting.process.poll() is None:
+                idle = waiting
+            else:
+                waiting.kill()
+        self._idle.clear()
         assignment = {"path": location, "name": name, "source": sources.read_source(location),
                       "siblings": sources.read_siblings(location) if os.path.isfile(location) else {}}
-        handle = PortableWorkerHandle(pid=spare.pid, sock=None, layers=list(layers), conn=spare.conn,
-                                      process=spare.process, scratch=spare.scratch)
-        spare._log.close()
+        if idle is not None:
+            self.reused += 1
+            handle = PortableWorkerHandle(pid=idle.pid, sock=None, layers=list(idle.layers), conn=idle.conn,
+                                          process=idle.process, scratch=idle.scratch, pool=self, folder=folder,
+                                          uses=idle.uses + 1)
+            layers = idle.layers
+        else:
+            spare, layers = self._take()
+            handle = PortableWorkerHandle(pid=spare.pid, sock=None, layers=list(layers), conn=spare.conn,
+                                          process=spare.process, scratch=spare.scratch, pool=self, folder=folder)
+            spare._log.close()
         self._layers = list(layers)
         self._workers = [worker for worker in self._workers if worker.alive] + [handle]
         try:
@@ -329,6 +402,29 @@ class PortableWorkers:
         except (OSError, ValueError):
             handle.kill()
         return handle
+
+    def recycle(self, handle: PortableWorkerHandle) -> None:
+        """Keep a released worker for the folder's next module if it proves clean, else kill it.
+
+        Clean means: nothing went wrong on it (no timeout, crash, tampering, unreadable reply, call left
+        in flight), its CPU time so far is well under its RLIMIT_CPU, and the worker itself found its
+        state as after warm-up once the module was scrubbed away (grader.sandbox.recycle)."""
+        self._workers = [worker for worker in self._workers if worker is not handle]
+        if self._closed or not handle.alive or handle.dirty or handle._outstanding or handle.uses >= MAX_USES:
+            handle.kill()
+            return
+        used = clocks.cpu_seconds(handle.pid)
+        if used is None or used > CPU_LIMIT * REUSE_CPU_FRACTION:
+            handle.kill()
+            return
+        reply = handle.request({"op": "recycle"}, RECYCLE_CPU_SECONDS)
+        if reply.get("status") != "clean" or not handle.alive:
+            self.last_refusal = str(reply.get("message") or reply.get("status"))[:200]
+            handle.kill()
+            return
+        handle.alive = False  # this handle is spent; the process lives on in the pool
+        self._idle.append(_Idle(handle.process, handle.conn, handle.scratch, handle.pid, list(handle.layers),
+                                handle.folder, handle.uses))
 
     def layers(self) -> list[str]:
         """The layers that held for the last worker (a spare's, when none was handed out yet)."""
@@ -348,6 +444,9 @@ class PortableWorkers:
             worker.kill()
         for spare in self._waiting:
             spare.kill()
+        for idle in self._idle:
+            idle.kill()
         self._workers.clear()
         self._waiting.clear()
+        self._idle.clear()
         _remove(self._scratch_root)

@@ -1,10 +1,13 @@
-"""A spawned worker interpreter (portable backend): warm up, confine itself, then serve one module.
+"""A spawned worker interpreter (portable backend): warm up, confine itself, then serve modules.
 
 Runs as `python -I -B -c ...` started by grader.sandbox.portable. Its set-up (the channel's
 address and key, the plan, its scratch folder) arrives pickled on stdin from the trusted side, the
 only writer of that pipe. It connects first, imports and warms torch exactly as the fork zygote
 does, applies the layers a process can apply to itself on this platform, reports which held, and
-waits: when handed a module it serves it as a forked worker would, until the channel closes.
+waits: when handed a module it serves it as a forked worker would. Asked to recycle when the
+module is done, it scrubs what the module left and compares its state with the baseline taken
+after warm-up (grader.sandbox.recycle): clean, it waits for the next module of the same learner
+folder; anything different, it says what and ends (the trusted side kills it either way).
 """
 
 from __future__ import annotations
@@ -93,7 +96,7 @@ def main() -> None:
 
     with startup.uncollected():
         zygote.warm_up()
-        from grader.sandbox import worker
+        from grader.sandbox import recycle, worker  # the kit cannot be read once confined
 
         snapshot = worker.take_snapshot()
     try:
@@ -103,13 +106,21 @@ def main() -> None:
     layers = confine_self(setup["plan"], setup["scratch"])
     _watch_parent(setup["parent"])
     conn.send_bytes(json.dumps({"pid": os.getpid(), "layers": layers}).encode())
-    try:
-        assignment = pickle.loads(conn.recv_bytes())  # from the trusted side
-    except (EOFError, OSError):
-        _hard_exit(0)
-    worker.serve(conn, assignment["path"], assignment["name"], assignment["source"], snapshot,
-                 assignment.get("siblings"))
-    _hard_exit(0)
+    baseline = recycle.Baseline(setup["scratch"])
+    while True:  # one module, then (recycled clean) the next module of the same folder
+        try:
+            assignment = pickle.loads(conn.recv_bytes())  # from the trusted side
+        except (EOFError, OSError):
+            _hard_exit(0)
+        worker.serve(conn, assignment["path"], assignment["name"], assignment["source"], snapshot,
+                     assignment.get("siblings"), recycle=lambda served: _clean(baseline, served))
+
+
+def _clean(baseline, served) -> str | None:
+    """Scrub what the module `served` left, then what still differs from the warm baseline (None: clean)."""
+    names = {served.module_name, *served.siblings}
+    baseline.scrub(names, {served.module_path, *served.learner_files}, os.path.dirname(served.module_path))
+    return baseline.problem()
 
 
 if __name__ == "__main__":

@@ -28,15 +28,19 @@ _NO_SUBCLASS_OVERRIDES = torch._C.DisableTorchFunctionSubclass
 MAX_SOURCE_BYTES = sources.MAX_SOURCE_BYTES
 
 
+_REAL_EXIT = os._exit  # saved at import: a worker replaces os._exit to report learner calls to it
+
+
 class _ExitCalled(BaseException):
     """Raised in place of os._exit so the grader can say what happened."""
 
 
-def _forbid_hard_exit() -> None:
+def _forbid_hard_exit() -> Any:
     def refuse(code: int = 0) -> None:
         raise _ExitCalled(f"os._exit({code}) was called")
 
     os._exit = refuse  # type: ignore[assignment]
+    return refuse
 
 
 class OutputCapture:
@@ -243,13 +247,29 @@ class Worker:
             return describe_exception(exc, self.module_path, self.learner_files)
 
 
+def _recycle(channel: Any, worker: Worker, recycle: Any, intact: bool, capture: OutputCapture) -> None:
+    """Answer a recycle request: clean (then the caller returns) or not (then this process ends)."""
+    try:
+        problem = "os._exit or the integrity check was replaced" if not intact else (
+            worker.snapshot.changed() or recycle(worker))
+    except BaseException as exc:  # noqa: BLE001 - a learner finalizer may raise anything
+        problem = f"the state could not be read ({type(exc).__name__})"
+    capture.take()
+    channel.send_bytes(codec.dumps({"status": "clean"} if problem is None else {"status": "dirty",
+                                                                                "message": problem}))
+    if problem is not None:
+        _REAL_EXIT(0)
+
+
 def serve(channel: Any, module_path: str, module_name: str, source: bytes | None,
           snapshot: integrity.Snapshot | None = None,
-          siblings: dict[str, tuple[str, bytes]] | None = None) -> None:
-    """Worker main loop (already confined); never returns.
+          siblings: dict[str, tuple[str, bytes]] | None = None, recycle: Any = None) -> None:
+    """Worker main loop (already confined); never returns, unless it is recycled clean.
 
     `channel` has `recv_bytes()` and `send_bytes(payload)`: a framed socket (fork backend) or a
-    multiprocessing connection (spawned backend).
+    multiprocessing connection (spawned backend). `recycle(worker)` (spawned backend only) answers
+    a `recycle` request: the reason this process is not clean any more, or None, and then serve
+    returns (os._exit and the output capture as they were) so the process can take the next module.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     real_exit = os._exit
@@ -259,7 +279,7 @@ def serve(channel: Any, module_path: str, module_name: str, source: bytes | None
             stream.reconfigure(encoding="utf-8", errors="backslashreplace")
         except (AttributeError, ValueError, OSError):
             pass
-    _forbid_hard_exit()
+    refuse = _forbid_hard_exit()
     worker = Worker(module_path, module_name, source, snapshot, siblings)
     # taken before the learner's module loads; this running frame's code can't be swapped
     changed, changed_code = worker.snapshot.changed, worker.snapshot.changed.__func__.__code__
@@ -268,6 +288,11 @@ def serve(channel: Any, module_path: str, module_name: str, source: bytes | None
             request = pickle.loads(channel.recv_bytes())
         except (ChannelClosed, OSError, EOFError):
             real_exit(0)
+        if recycle is not None and request.get("op") == "recycle":
+            intact = os._exit is refuse and changed.__func__.__code__ is changed_code
+            _recycle(channel, worker, recycle, intact, capture)
+            os._exit = real_exit
+            return
         reply = worker.handle(request)
         what = "the integrity check" if changed.__func__.__code__ is not changed_code else changed()
         if what is not None:
