@@ -375,9 +375,14 @@ class LearnerModule:
         worker = self._workers.get(self.visibility)
         if worker is not None and worker.alive:
             return worker
+        chains = getattr(self.zygote, "chains", False)  # a recycling backend keeps public and hidden workers apart
+        reload = False
         if self.visibility == "hidden":  # the public worker turns hidden for good: it never serves public again
             public = self._workers.pop("public", None)
-            if public is not None and public.alive:
+            if public is not None and public.alive and chains:
+                public.release()  # it may serve the folder's next public checks; a hidden one loads the module anew
+                reload = True
+            elif public is not None and public.alive:
                 self._workers["hidden"] = public
                 return public
         if not self.path.is_file():
@@ -387,10 +392,14 @@ class LearnerModule:
         if self.remaining() <= 0:
             raise LearnerTimeout(tr("{file} used up its CPU-time budget of {budget:g} s", file=self.filename,
                                     budget=self.budget))
-        worker = self.zygote.spawn(self.path, self.name)
+        if chains:
+            worker = self.zygote.spawn(self.path, self.name, visibility=self.visibility)
+        else:
+            worker = self.zygote.spawn(self.path, self.name)
         self._spawned.append(worker)
         reply = worker.request({"op": "load"}, min(self.remaining(), self.call_timeout))
-        self.spent += float(reply.get("cpu", 0.0) or 0.0)
+        if not reload:  # the module's import is charged once per exercise, as with one worker
+            self.spent += float(reply.get("cpu", 0.0) or 0.0)
         if reply["status"] == "ok":
             self._workers[self.visibility] = worker
             return worker
@@ -507,10 +516,12 @@ class LearnerModule:
                                            error=_text(reply.get("type")) or tr("an error"), where=where))
 
     def close(self) -> None:
-        """Done with the module: its public worker is released (a portable one may serve the folder's next
-        module), a worker that served hidden checks is killed (nothing it saw reaches a public check)."""
+        """Done with the module: its workers are released (a portable one may serve the folder's next module
+        of the same visibility); without chains a worker that served hidden checks is killed (nothing it saw
+        reaches a public check)."""
+        chains = getattr(self.zygote, "chains", False)
         for visibility, worker in self._workers.items():
-            if visibility == "public":
+            if visibility == "public" or chains:
                 worker.release()
             else:
                 worker.kill()

@@ -217,6 +217,7 @@ class _Idle:
     pid: int
     layers: list[str]
     folder: str
+    visibility: str
     uses: int
 
     def kill(self) -> None:
@@ -237,6 +238,7 @@ class PortableWorkerHandle(WorkerHandle):
     scratch: str | None = None
     pool: Any = None
     folder: str = ""
+    visibility: str = "public"  # the checks it serves: a hidden worker never serves public checks
     uses: int = 1  # modules this process has been handed, this one included
     dirty: bool = False  # something went wrong on it: never recycled
     _expired: bool = field(default=False, repr=False)
@@ -252,7 +254,7 @@ class PortableWorkerHandle(WorkerHandle):
         reply = super().receive(cpu_timeout)
         self._outstanding -= 1
         status = reply.get("status")
-        if status not in ("ok", "raised", "missing") or reply.get("tampered") or reply.get("kind") == "memory":
+        if status not in ("ok", "raised", "missing", "clean") or reply.get("tampered") or reply.get("kind") == "memory":
             self.dirty = True
         return reply
 
@@ -303,6 +305,7 @@ class PortableWorkers:
     """The Zygote protocol (spawn, layers, close) with spawned interpreters and warm spares."""
 
     backend = "portable"
+    chains = True  # LearnerModule asks for public and hidden workers apart, and releases both
 
     def __init__(self, disabled: frozenset[str] = frozenset(), spares: int | None = None) -> None:
         self.disabled = frozenset(disabled)
@@ -366,34 +369,37 @@ class PortableWorkers:
             self._refill()
             return spare, spare.wait_ready(ZYGOTE_START_TIMEOUT)
 
-    def spawn(self, path: Path, name: str) -> PortableWorkerHandle:
+    def spawn(self, path: Path, name: str, visibility: str = "public") -> PortableWorkerHandle:
         """A warm, confined interpreter holding the module at `path` (read here, with its siblings).
 
-        A worker recycled clean after the previous module of the same folder serves it if there is
-        one; else the oldest spare. Idle workers of any other folder are killed: never shared."""
+        A worker recycled clean after the previous module of the same folder and `visibility` serves it
+        if there is one; else the oldest spare. Idle workers of any other folder are killed: never shared."""
         if self._closed:
             raise SandboxUnavailable("the grading sandbox was stopped")
         location = str(Path(path).absolute())
         folder = os.path.dirname(location)
-        idle = None
-        for waiting in list(self._idle):
-            if waiting.folder == folder and idle is None and waiting.process.poll() is None:
+        idle, kept = None, []
+        for waiting in self._idle:
+            if waiting.folder != folder or waiting.process.poll() is not None:
+                waiting.kill()
+            elif waiting.visibility == visibility and idle is None:
                 idle = waiting
             else:
-                waiting.kill()
-        self._idle.clear()
+                kept.append(waiting)
+        self._idle = kept
         assignment = {"path": location, "name": name, "source": sources.read_source(location),
                       "siblings": sources.read_siblings(location) if os.path.isfile(location) else {}}
         if idle is not None:
             self.reused += 1
             handle = PortableWorkerHandle(pid=idle.pid, sock=None, layers=list(idle.layers), conn=idle.conn,
                                           process=idle.process, scratch=idle.scratch, pool=self, folder=folder,
-                                          uses=idle.uses + 1)
+                                          visibility=visibility, uses=idle.uses + 1)
             layers = idle.layers
         else:
             spare, layers = self._take()
             handle = PortableWorkerHandle(pid=spare.pid, sock=None, layers=list(layers), conn=spare.conn,
-                                          process=spare.process, scratch=spare.scratch, pool=self, folder=folder)
+                                          process=spare.process, scratch=spare.scratch, pool=self, folder=folder,
+                                          visibility=visibility)
             spare._log.close()
         self._layers = list(layers)
         self._workers = [worker for worker in self._workers if worker.alive] + [handle]
@@ -424,7 +430,7 @@ class PortableWorkers:
             return
         handle.alive = False  # this handle is spent; the process lives on in the pool
         self._idle.append(_Idle(handle.process, handle.conn, handle.scratch, handle.pid, list(handle.layers),
-                                handle.folder, handle.uses))
+                                handle.folder, handle.visibility, handle.uses))
 
     def layers(self) -> list[str]:
         """The layers that held for the last worker (a spare's, when none was handed out yet)."""
