@@ -204,3 +204,101 @@ def test_closing_the_portable_backend_leaves_no_process_and_no_folder(tmp_path):
     workers.close()
     assert not os.path.exists(root)  # scratch folders and the channel's socket went with it
     assert not [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+
+
+def _serve(workers, folder: Path, name: str, source: str, function: str = "f", visibility: str = "public"):
+    """(pid of the worker that served it, the call's value or the error's text) of one module of `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.py").write_text(source, encoding="utf-8")
+    module = LearnerModule(zygote=workers, path=folder / f"{name}.py", name=name, budget=30.0, call_timeout=10.0)
+    module.visibility = visibility
+    try:
+        try:
+            value = module.call(function).value
+        except Exception as exc:  # noqa: BLE001 - a tampering module's own call is refused
+            value = f"{type(exc).__name__}: {exc}"
+        return module._spawned[-1].pid, value
+    finally:
+        module.close()
+
+
+def test_a_clean_worker_serves_the_next_module_of_the_same_folder_and_grades_it(portable_workers, tmp_path):
+    import torch
+
+    shutil.copy(kit.SOLUTIONS_DIR / "ex02_cost.py", tmp_path / "ex02_cost.py")
+    first = LearnerModule(zygote=portable_workers, path=tmp_path / "ex02_cost.py", name="ex02_cost", budget=30.0,
+                          call_timeout=10.0)
+    try:
+        assert float(first.call("mse", torch.tensor([[1.0], [3.0]]), torch.zeros(2, 1)).value) == 5.0
+        pid = first._spawned[-1].pid
+    finally:
+        first.close()
+    reused = portable_workers.reused
+    second = "import torch\nimport ex02_cost\n\ndef f():\n    return [str(torch.get_default_dtype()), __name__]\n"
+    assert _serve(portable_workers, tmp_path, "later", second) == (pid, ["torch.float32", "later"])
+    assert portable_workers.reused == reused + 1
+    again = "import sys\n\ndef f():\n    return sorted(name for name in ('later', 'ex02_cost') if name in sys.modules)\n"
+    assert _serve(portable_workers, tmp_path, "third", again) == (pid, [])  # the earlier modules were scrubbed away
+
+
+DIRTY = {  # a module that leaves the process unlike a fresh one, and what the folder's next module would see
+    "default dtype": ("import torch\ntorch.set_default_dtype(torch.float64)\n",
+                      "import torch\n\ndef f():\n    return str(torch.get_default_dtype())\n"),
+    "thread": ("import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n",
+               "import threading\n\ndef f():\n    return threading.active_count()\n"),
+    "torch function patched at import": ("import torch\ntorch.sigmoid = lambda x: x * 0\n",
+                                         "import torch\n\ndef f():\n    return torch.sigmoid(torch.zeros(1)).item()\n"),
+    "torch function patched by a finalizer": (
+        "import torch\n\nclass Late:\n    def __del__(self):\n        torch.sigmoid = lambda x: x * 0\n\n"
+        "cycle = Late()\ncycle.me = cycle\ndel cycle\n",  # freed only when the recycle's collection runs
+        "import torch\n\ndef f():\n    return torch.sigmoid(torch.zeros(1)).item()\n"),
+    "name added to torch": ("import torch\ntorch.kept_for_later = 1\n",
+                            "import torch\n\ndef f():\n    return hasattr(torch, 'kept_for_later')\n"),
+    "module planted": ("import sys, types\nsys.modules['helper_left'] = types.ModuleType('helper_left')\n",
+                       "import sys\n\ndef f():\n    return 'helper_left' in sys.modules\n"),
+    "environment": ("import os\nos.environ['LEFT_BEHIND'] = '1'\n",
+                    "import os\n\ndef f():\n    return os.environ.get('LEFT_BEHIND')\n"),
+    "grad mode": ("import torch\n\ndef f():\n    torch.set_grad_enabled(False)\n    return 1\n",  # each call starts with it on
+                  "import torch\n\nAT_IMPORT = torch.is_grad_enabled()\n\ndef f():\n    return AT_IMPORT\n"),
+}
+
+
+@pytest.mark.parametrize("case", DIRTY)
+def test_a_module_that_leaves_the_process_changed_makes_the_next_get_a_fresh_interpreter(case, portable_workers,
+                                                                                       tmp_path):
+    dirty, observer = DIRTY[case]
+    fresh_pid, fresh = _serve(portable_workers, tmp_path / "fresh", "observe", observer)  # what a fresh worker says
+    dirty_pid, _ = _serve(portable_workers, tmp_path / "work", "dirty",
+                          dirty if "def f(" in dirty else dirty + "\ndef f():\n    return 1\n")
+    pid, seen = _serve(portable_workers, tmp_path / "work", "observe", observer)
+    assert pid not in (dirty_pid, fresh_pid)
+    assert seen == fresh
+
+
+def test_two_folders_never_share_an_interpreter(portable_workers, tmp_path):
+    import psutil
+
+    source = "def f():\n    return 1\n"
+    first, _ = _serve(portable_workers, tmp_path / "alice", "m", source)
+    assert portable_workers._idle and portable_workers._idle[0].pid == first  # clean: kept for alice's next module
+    second, _ = _serve(portable_workers, tmp_path / "bob", "m", source)
+    assert second != first
+    assert not psutil.pid_exists(first) or psutil.Process(first).status() == psutil.STATUS_ZOMBIE  # alice's is gone
+
+
+def test_a_worker_that_served_hidden_checks_never_serves_public_ones(portable_workers, tmp_path):
+    source = "def f():\n    return 1\n"
+    hidden, _ = _serve(portable_workers, tmp_path, "a", source, visibility="hidden")
+    public, _ = _serve(portable_workers, tmp_path, "b", source)
+    assert public != hidden
+    assert _serve(portable_workers, tmp_path, "c", source, visibility="hidden")[0] == hidden  # hidden after hidden
+    assert _serve(portable_workers, tmp_path, "d", source)[0] == public
+
+
+def test_a_worker_past_its_share_of_the_cpu_limit_is_not_reused(portable_workers, tmp_path, monkeypatch):
+    source = "def f():\n    return 1\n"
+    first, _ = _serve(portable_workers, tmp_path, "a", source)
+    assert _serve(portable_workers, tmp_path, "b", source)[0] == first
+    monkeypatch.setattr(portable, "REUSE_CPU_FRACTION", 0.0)
+    assert _serve(portable_workers, tmp_path, "c", source)[0] == first  # released past the share: killed after
+    assert _serve(portable_workers, tmp_path, "d", source)[0] != first

@@ -251,7 +251,7 @@ def _recycle(channel: Any, worker: Worker, recycle: Any, intact: bool, capture: 
     """Answer a recycle request: clean (then the caller returns) or not (then this process ends)."""
     try:
         problem = "os._exit or the integrity check was replaced" if not intact else (
-            worker.snapshot.changed() or recycle(worker))
+            recycle(worker) or worker.snapshot.changed())  # after the scrub: its collection runs finalizers
     except BaseException as exc:  # noqa: BLE001 - a learner finalizer may raise anything
         problem = f"the state could not be read ({type(exc).__name__})"
     capture.take()
