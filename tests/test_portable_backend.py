@@ -242,7 +242,8 @@ def test_a_clean_worker_serves_the_next_module_of_the_same_folder_and_grades_it(
 
 
 DIRTY = {  # a module that leaves the process unlike a fresh one, and what the folder's next module would see
-    "default dtype": ("import torch\ntorch.set_default_dtype(torch.float64)\n",
+    "default dtype": ("import torch\nstorage = torch.Storage\ntorch.set_default_dtype(torch.float64)\n"
+                      "torch.Storage = storage\n",  # as it was: the integrity check sees nothing
                       "import torch\n\ndef f():\n    return str(torch.get_default_dtype())\n"),
     "thread": ("import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n",
                "import threading\n\ndef f():\n    return threading.active_count()\n"),
