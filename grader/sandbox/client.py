@@ -336,7 +336,9 @@ class LearnerModule:
 
     A worker that has served a hidden check never serves a public one (`visibility`), so nothing a
     hidden call passed in can surface in a public check's feedback; with the checks ordered public
-    first (plugin.public_first) the public worker simply turns hidden, one worker per exercise.
+    first (plugin.public_first) the public worker simply turns hidden, one worker per exercise. A
+    backend with `chains` (the portable one, which recycles its workers) keeps them apart instead:
+    the public worker is released and a hidden-only worker loads the module (its import charged once).
     """
 
     zygote: Zygote

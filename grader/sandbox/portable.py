@@ -7,9 +7,20 @@ process do that to itself (grader.sandbox.spawned), and then speaks the same req
 as a forked worker over a multiprocessing.connection channel (a named pipe on Windows, an AF_UNIX
 socket, else localhost TCP; authenticated by a key handed over on the worker's stdin).
 
-A warm interpreter costs about 2 s of CPU (torch and its lazy optimizer imports), so it is never
-started on demand: `start()` launches the first spare before the grader imports torch itself, and
-each time a spare is handed a module a replacement starts warming while that module is graded.
+A warm interpreter costs about 1.5-2 s of CPU (torch and its lazy optimizer imports), so it is
+never started on demand: `start()` launches the first spare before the grader imports torch itself,
+and each time a spare is handed a module a replacement starts warming while that module is graded.
+
+It is also reused. When a module is done (LearnerModule.close, after the exercise's last check),
+its worker is released: the pool asks it to recycle, and it is kept only if nothing went wrong on
+it (no timeout, crash, tampering, unreadable reply or call in flight), its CPU time is under a
+share of its RLIMIT_CPU (REUSE_CPU_FRACTION), and the worker finds itself as after warm-up once
+the module is scrubbed away (grader.sandbox.recycle); otherwise it is killed. A kept worker serves
+only the next module of the same learner folder (the parent folder of the module) and of the same
+visibility: public and hidden checks have workers of their own (`chains`), so nothing a hidden call
+passed in reaches a public check, and an exercise's hidden checks load the module anew. Idle
+workers of another folder are killed when a module of a new folder is asked for (`grade batch`).
+A full-kit run thus starts two interpreters and the spare beside them, not one per exercise.
 """
 
 from __future__ import annotations
