@@ -77,6 +77,7 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
     """Grade EXERCISE(s) (ex02_cost, ex02, 2 or cost); all of them by default."""
     selected = _select(exercise)
     folder = learner_folder(directory)  # the folder, or the exercises/ of a repository given as --dir
+    graded = folder if directory is None else contained_copy(directory)  # nothing read through links out
     from grader.sandbox.client import SandboxUnavailable, Zygote
 
     from grader.learner.interrupt import stop_on_ctrl_c
@@ -92,12 +93,12 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
         from grader.oracle_select import default_oracle
 
         oracle, hidden_included = default_oracle()
-        report = run_checks(selected, folder, zygote=zygote, seed=seed, oracle=oracle,
+        report = run_checks(selected, graded, zygote=zygote, seed=seed, oracle=oracle,
                             hidden_included=hidden_included)
         if plot:
             from grader.learner import plot as curves
 
-            runs = curves.collect(selected, folder, zygote, oracle)  # learner's run in a worker, reference via the oracle
+            runs = curves.collect(selected, graded, zygote, oracle)  # learner's run in a worker, reference via the oracle
     except SandboxUnavailable as exc:
         click.echo(f"grade: {i18n.localize(exc.args[0] if exc.args else str(exc))}", err=True)
         sys.exit(1)
@@ -226,7 +227,7 @@ def budgets(write: bool, repeat: int, exercises: tuple[str, ...]) -> None:
         click.echo(f"written to {metadata.METADATA_FILE.name} ({budget_tool.MULTIPLE}x the reference's CPU time)")
 
 
-from grader.instructor.commands import learner_folder, register  # noqa: E402 - after main exists
+from grader.instructor.commands import contained_copy, learner_folder, register  # noqa: E402 - after main exists
 
 register(main)  # grade batch, grade gradescope, grade prairielearn
 

@@ -312,8 +312,12 @@ def test_entries_are_classified(tmp_path):
     (root / "f.zip").write_bytes(b"junk")
     (root / "a.zip").write_bytes(b"junk")  # the same student id as the folder a
     entries, skipped = subs.scan(root, catalog)
-    assert [e.student for e in entries] == ["a", "b", "c", "d", "e", "f"]
-    assert {s.name for s in skipped} == {"notes.txt", "a.zip"}
+    assert [e.student for e in entries] == ["a", "a", "b", "c", "d", "e", "f"]
+    assert {s.name for s in skipped} == {"notes.txt"}
+    both = [e for e in entries if e.student == "a"]  # the folder a and a.zip: both kept, both flagged
+    assert [e.source for e in both] == ["a", "a.zip"] and all(e.status == "conflict" for e in both)
+    assert len({e.stem for e in both}) == 2
+    entries = [e for e in entries if e.source != "a.zip"]
     prepared = {e.student: subs.prepare(e, root, tmp_path / "work" / e.student, catalog) for e in entries}
     for student in "abc":
         assert prepared[student].problem is None
@@ -321,7 +325,7 @@ def test_entries_are_classified(tmp_path):
     assert prepared["a"].digest == prepared["b"].digest == prepared["c"].digest
     assert prepared["d"].problem.startswith("empty: no exercise modules (ex01_hypothesis.py, ex02_cost.py, …")
     assert prepared["e"].problem == "empty: the submission folder is empty"
-    assert prepared["f"].problem == "unreadable: not a readable zip file (BadZipFile)"
+    assert prepared["f"].problem == "unreadable: not a readable zip file (no end of central directory)"
     assert str(tmp_path) not in "".join(p.problem or "" for p in prepared.values())
 
 

@@ -27,6 +27,38 @@ def learner_folder(directory: Path | None) -> Path:
         usage_error(str(exc))
 
 
+def contained_copy(directory: Path) -> Path:
+    """`grade run --dir`: the modules of `directory` copied, through links that stay inside it only, to a private folder.
+
+    The folder graded with --dir may be someone else's: a module or an `exercises/` that is a link
+    leading out of it (to the kit's solutions, to a classmate) is not read, and stderr says so; the
+    worker then reads the copy, so it grades the very bytes that were checked.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    from grader import metadata
+    from grader.cli import usage_error
+    from grader.instructor import staging
+    from grader.instructor.contained import ContainedTree, Escape
+    from grader.instructor.locate import module_names
+
+    target = Path(tempfile.mkdtemp(prefix="grade-run-"))
+    atexit.register(shutil.rmtree, target, True)
+    try:
+        with ContainedTree(directory, "the folder") as tree:
+            found = staging.find(tree, module_names(metadata.load()), [], wrappers=False)
+            problems = found.refused + staging.copy_modules(tree, found, target)
+    except Escape as exc:
+        usage_error(f"{directory}: {exc}")
+    except OSError as exc:
+        usage_error(f"{directory}: the folder could not be read ({type(exc).__name__})")
+    for problem in dict.fromkeys(problems):
+        click.echo(f"grade: not graded: {problem}", err=True)
+    return target
+
+
 @click.command("batch")
 @click.argument("submissions", type=click.Path(path_type=Path))
 @click.argument("exercise", nargs=-1)
@@ -54,19 +86,26 @@ def batch(submissions: Path, exercise: tuple[str, ...], out: Path, jobs: int | N
     except BatchError as exc:
         click.echo(f"grade: {exc}", err=True)
         sys.exit(exc.status)
+    from grader.instructor.safetext import plain
+
     for skipped in outcome.skipped:
-        click.echo(f"not a submission: {skipped.name} ({skipped.reason})")
+        click.echo(f"not a submission: {plain(skipped.name)} ({plain(skipped.reason)})")
     for row in outcome.rows:
         if row.error:
-            click.echo(f"not graded: {row.entry.student} (a problem in the grader: {row.error})")
+            click.echo(f"not graded: {plain(row.entry.student)} (a problem in the grader: {plain(row.error)})")
         elif row.entry.problem:
-            click.echo(f"graded as zero: {row.entry.student} ({row.entry.problem})")
+            click.echo(f"graded as zero: {plain(row.entry.student)} ({plain(row.entry.problem)})")
+        elif row.status != "graded":
+            click.echo(f"{row.status}: {plain(row.entry.student)} ({plain(row.entry.reason)})")
     rows = outcome.rows
     click.echo(f"{len(rows)} students: {outcome.graded} graded now, {outcome.from_cache} unchanged since the last run "
                f"(from the cache), {len(outcome.grader_errors)} not graded; {outcome.seconds:.1f} s")
-    click.echo(f"wrote {out}/grades.csv, summary.md, summary.json, reports/, feedback/"
+    click.echo(f"run {outcome.run_id}: wrote {out}/grades.csv, summary.md, summary.json, reports/, feedback/"
                + ("" if not any(p.suffix == ".png" for p in outcome.written) else ", scores.png, mistakes.png"))
-    sys.exit(1 if outcome.grader_errors else 0)
+    if outcome.not_graded:
+        click.echo(f"{len(outcome.not_graded)} entries need a look (status unreadable, refused, conflict or "
+                   "grader-error in grades.csv): exit status 1")
+    sys.exit(1 if outcome.not_graded else 0)
 
 
 @click.command("gradescope")
