@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import kit, stubs
+from grader.instructor import release_texts
 from grader.learner.studentkit import rewrite_points, write_starters
 
 RECORDED = Path("grader") / "recorded" / "oracle.pt"
@@ -240,10 +241,15 @@ def build(out: Path, *, force: bool = False) -> ReleaseSummary:
         staged = work / "kit"
         shutil.copytree(kit.GRADER_DIR, staged / "grader", ignore=_ignore(kit.GRADER_DIR))
         hidden_removed = 0
+        hidden_texts = release_texts.Hidden()
         for module in sorted((staged / "grader" / "checks").glob("check_*.py")):
-            text, hidden = strip_hidden(module.read_text(encoding="utf-8"), f"grader/checks/{module.name}")
+            original = module.read_text(encoding="utf-8")
+            release_texts.hidden_checks(module.stem.removeprefix("check_"), original, hidden_texts)
+            text, hidden = strip_hidden(original, f"grader/checks/{module.name}")
             module.write_text(text, encoding="utf-8")
             hidden_removed += len(hidden)
+        # their ids, descriptions and messages must not ship in any catalog either, in any language
+        release_texts.filter_release(staged, hidden_texts, {s.stem for s in solutions})
         (staged / "exercises").mkdir()
         for solution in solutions:
             source = solution.read_text(encoding="utf-8")
