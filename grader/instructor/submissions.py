@@ -210,6 +210,12 @@ def _prepare(entry: Entry, root: Path, work: Path, catalog: metadata.Catalog) ->
     return entry
 
 
+def _other_name(entry: Entry, other: Entry) -> str:
+    name = identity.student_id(other.source.rsplit("/", 1)[-1])[0]
+    same = name == identity.student_id(entry.source.rsplit("/", 1)[-1])[0]
+    return f"{name} (the same name written in another Unicode form)" if same else name
+
+
 def scan(root: Path, catalog: metadata.Catalog, exclude: Path | None = None) -> tuple[list[Entry], list[Skipped]]:
     """Classify the entries of the class folder; `root` may also be an nbgrader course (its `submitted/`).
 
@@ -249,7 +255,7 @@ def scan(root: Path, catalog: metadata.Catalog, exclude: Path | None = None) -> 
     for index, entry in enumerate(entries):
         others = clashes.get(index)
         if others:
-            names = ", ".join(identity.student_id(entries[other].source.rsplit("/", 1)[-1])[0] for other in others)
+            names = ", ".join(_other_name(entry, entries[other]) for other in others)
             entry.conflict = (f"the same student id as {names}: both were graded, neither is in the grade book "
                               "until one is renamed or removed (see docs/instructors.md)")
         entry.stem = identity.file_stem(entry.student, entry.source, bool(others))
