@@ -316,7 +316,7 @@ def test_names_that_are_not_utf8_are_graded_under_a_readable_id(hostile):
 def test_the_exit_status_says_some_entries_were_not_graded(hostile):
     process = hostile["process"]
     assert process.returncode == 1, process.stderr.decode(errors="replace")
-    assert b"need a look" in process.stdout
+    assert b"entries need a look (status unreadable, refused, conflict or grader-error" in process.stdout
     statuses = {row["status"] for row in hostile["rows"]}
     assert {"refused", "unreadable", "conflict", "graded"} <= statuses
     _assert_honest_graded(hostile)
@@ -465,3 +465,14 @@ def test_a_directory_that_lies_about_its_count_is_counted_as_read(tmp_path):
     assert claims.entries == 1 and claims.uncompressed_bytes == len(SOLUTION.read_bytes())
     subs.safe_extract(honest, tmp_path / "out")
     assert (tmp_path / "out" / f"{EXERCISE}.py").read_bytes() == SOLUTION.read_bytes()
+
+
+def test_grade_run_dir_shows_learner_text_escaped_on_the_terminal(tmp_path):
+    shouting = tmp_path / "shouting"
+    shouting.mkdir()
+    (shouting / f"{EXERCISE}.py").write_text('raise RuntimeError("\\x1b[2J\\x1b]0;pwned\\x07 cleared")\n')
+    result = CliRunner().invoke(main, ["run", EXERCISE, "--dir", str(shouting)])
+    assert result.exit_code == 1 and "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\\x1b[2J\\x1b]0;pwned\\x07 cleared" in result.stdout
+    honest = CliRunner().invoke(main, ["run", EXERCISE, "--dir", str(_honest(tmp_path / "honest"))])
+    assert honest.exit_code == 0 and "\\x" not in honest.stdout

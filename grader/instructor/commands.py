@@ -103,8 +103,9 @@ def batch(submissions: Path, exercise: tuple[str, ...], out: Path, jobs: int | N
     click.echo(f"run {outcome.run_id}: wrote {out}/grades.csv, summary.md, summary.json, reports/, feedback/"
                + ("" if not any(p.suffix == ".png" for p in outcome.written) else ", scores.png, mistakes.png"))
     if outcome.not_graded:
-        click.echo(f"{len(outcome.not_graded)} entries need a look (status unreadable, refused, conflict or "
-                   "grader-error in grades.csv): exit status 1")
+        count = len(outcome.not_graded)
+        click.echo(f"{count} {'entry needs' if count == 1 else 'entries need'} a look (status unreadable, refused, "
+                   "conflict or grader-error in grades.csv): exit status 1")
     sys.exit(1 if outcome.not_graded else 0)
 
 
