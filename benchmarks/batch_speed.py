@@ -38,7 +38,7 @@ from pathlib import Path
 KIT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(KIT))
 
-from grader import metadata  # noqa: E402
+from grader.catalog import metadata  # noqa: E402
 
 
 def generate(root: Path, students: int, seed: int = 7) -> list[Path]:

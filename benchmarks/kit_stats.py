@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from grader import metadata
-from grader.checking import spec_of
+from grader.catalog import metadata
+from grader.grading.checking import spec_of
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
 
@@ -29,7 +29,7 @@ def main() -> None:
           f"{'mutants':>7} {'named':>5} {'alts':>4}")
     totals = [0] * 8
     for exercise in catalog.exercises:
-        module = importlib.import_module(f"grader.checks.check_{exercise.id}")
+        module = importlib.import_module(f"grader.curriculum.{exercise.id}.checks")
         specs = [spec_of(f) for f in vars(module).values() if callable(f) and spec_of(f)]
         mutants = sorted((CORPUS / "mutants" / exercise.id).glob("*.py"))
         named = sum(mistake_header(m) != "none" for m in mutants)

@@ -43,11 +43,11 @@ def main() -> None:
     zygote = Zygote.start()  # before torch is imported here, as every grading process does
     from batch_speed import generate
 
-    from grader import metadata
+    from grader.catalog import metadata
     from grader.instructor.memo import MemoOracle
-    from grader.oracle_select import default_oracle
-    from grader.render import render_report
-    from grader.runner import DEFAULT_SEED, run
+    from grader.grading.oracle_select import default_oracle
+    from grader.reporting.render import render_report
+    from grader.grading.runner import DEFAULT_SEED, run
 
     work = Path(tempfile.mkdtemp(prefix="student-cost-"))
     try:

@@ -28,7 +28,7 @@ DEFAULT = ["ex01", "ex02", "ex03", "ex04", "ex05", "ex06", "ex11"]
 class Watch:
     def __init__(self, exercise: str, kit_dir: Path) -> None:
         env = dict(os.environ, PYTHONPATH=str(KIT))
-        self.process = subprocess.Popen([sys.executable, "-c", "from grader.cli import entry; entry()", "watch",
+        self.process = subprocess.Popen([sys.executable, "-c", "from grader.cli.group import entry; entry()", "watch",
                                          exercise], cwd=kit_dir, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, env=env)
         self.buffer = b""
@@ -63,9 +63,9 @@ def variant(exercise_id: str) -> str:
     return (KIT / "exercises" / f"{exercise_id}.py").read_text(encoding="utf-8")
 
 
-def measure(name: str, saves: int) -> list[float]:
+def measure(name: str, saves: int, pause: float = 0.3) -> list[float]:
     sys.path.insert(0, str(KIT))
-    from grader import metadata
+    from grader.catalog import metadata
 
     exercise = metadata.find(metadata.load(), name)
     with tempfile.TemporaryDirectory() as folder:
@@ -78,7 +78,7 @@ def measure(name: str, saves: int) -> list[float]:
         source = variant(exercise.id)
         latencies = []
         for number in range(saves):
-            time.sleep(0.3)
+            time.sleep(pause)  # between a feedback and the next save
             saved = time.monotonic()
             target.write_text(source + f"\n# save {number}\n", encoding="utf-8")
             latencies.append(watch.until(marker) - saved)

@@ -7,16 +7,26 @@ from pathlib import Path
 
 import pytest
 
-from grader import kit, metadata
-from grader.sandbox.client import Zygote
+from grader.catalog import kit, metadata
+from grader.sandbox import backend
 
 CORPUS = Path(__file__).parent / "corpus"
 
-_zygote = Zygote.start()  # before torch is imported by the tests, so the imports overlap
+_zygote = backend.start()  # before torch is imported by the tests, so the imports overlap
 
 
 def pytest_sessionfinish(session, exitstatus):
     _zygote.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_language(monkeypatch):
+    """A `grade lang ko` remembered in the kit's own state never changes the language the tests see."""
+    from grader import i18n
+
+    monkeypatch.setattr(i18n, "load_remembered", lambda: None)
+    yield
+    i18n.use_remembered(None)
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +42,8 @@ def catalog():
 @pytest.fixture(scope="session")
 def grade(zygote, catalog):
     """grade(folder, exercise_ids=None, follow_dependencies=True) -> Report, in-process."""
-    from grader.oracle import LiveOracle
-    from grader.runner import run
+    from grader.grading.oracle import LiveOracle
+    from grader.grading.runner import run
 
     oracle = LiveOracle()
 

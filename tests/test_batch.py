@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import kit, metadata
-from grader.cli import main
+from grader.catalog import kit, metadata
+from grader.cli.group import main
 from grader.instructor import notebook_child
 from grader.instructor import submissions as subs
 from grader.instructor.batch import CACHE_FORMAT, csv_text, fingerprint, missing_key_layers
@@ -142,7 +142,7 @@ def _csv(out: Path) -> dict[str, dict]:
 @pytest.mark.slow
 def test_interrupted_batch_resumes_without_regrading(graded_class):
     first, second, before = graded_class["interrupted"], graded_class["second"], graded_class["before"]
-    assert first.returncode == 1, ("not interrupted", first.returncode, first.seen, first.out, first.err)
+    assert first.returncode == 130, ("not interrupted", first.returncode, first.seen, first.out, first.err)  # as on SIGINT
     assert first.err.endswith("grade: interrupted\n")
     assert second.returncode == 1, second.stderr  # broken.zip is unreadable: some entries were not graded
     assert "1 entry needs a look" in second.stdout
@@ -190,7 +190,7 @@ def test_every_entry_has_its_status_and_reason(graded_class):
 @pytest.mark.slow
 def test_reports_equal_grade_run_for_each_student(graded_class, grade, tmp_path):
     """Same report in the batch as `grade run --dir` (hidden checks, seed and messages included)."""
-    from grader.render import render_report
+    from grader.reporting.render import render_report
 
     out, root = graded_class["out"], graded_class["root"]
     folders = {student: root / student for student in graded_class["expected"]}
@@ -410,7 +410,7 @@ def test_memo_oracle_gives_the_live_answers_once():
     import torch
 
     from grader.instructor.memo import MemoOracle
-    from grader.oracle import LiveOracle
+    from grader.grading.oracle import LiveOracle
 
     live = LiveOracle()
     memo = MemoOracle(live)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import kit, metadata
-from grader.cli import main
+from grader.catalog import kit, metadata
+from grader.cli.group import main
 
 CORPUS = Path(__file__).parent / "corpus"
 POINTS = metadata.load().get("ex02_cost").points
@@ -205,7 +205,7 @@ def test_gradescope_bundle_layout(tmp_path):
         setup = archive.read("setup.sh").decode()
         settings = json.loads(archive.read("kit_bundle.json"))
     assert {"setup.sh", "run_autograder", "kit_bundle.json", "kit/pyproject.toml", "kit/solutions/ex02_cost.py",
-            "kit/grader/checks/check_ex02_cost.py", "kit/grader/instructor/gradescope.py"} <= names
+            "kit/grader/curriculum/ex02_cost/checks.py", "kit/grader/instructor/gradescope.py"} <= names
     assert not any("__pycache__" in name for name in names)
     assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
     assert "--index-url https://download.pytorch.org/whl/cpu" in setup and '"torch==' in setup

@@ -23,9 +23,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import kit, metadata
+from grader.catalog import kit, metadata
 from grader.cli import main
-from grader.instructor import batch, contained, safetext, staging, zipcheck
+from grader.instructor import batch, contained, staging, zipcheck
+from grader.reporting import safetext
 from grader.instructor import submissions as subs
 from grader.instructor.platform import stage
 

@@ -10,8 +10,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from grader import kit, metadata
-from grader.cli import main
+from grader.catalog import kit, metadata
+from grader.cli.group import main
 
 
 @pytest.fixture
@@ -75,7 +75,8 @@ def test_stub_fails_with_text_report(runner):
     lines = result.stdout.splitlines()
     assert lines[0].startswith("○ ex02_cost") and "0/12" in lines[0]  # not started: one line
     assert lines[1] == ""
-    assert lines[-2].startswith("Score: 0/12")
+    assert lines[2].startswith("Score: 0/12")  # then a note on reduced isolation where layers are missing, and Next
+    assert lines[-1].startswith("Next: ex02_cost")
     assert "\x1b[" not in result.stdout  # no colour when not on a terminal
     assert result.stderr == ""
 

@@ -28,9 +28,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import kit
-from grader.outcomes import LearnerError
-from grader.sandbox.client import LearnerModule, Zygote
+from grader.catalog import kit
+from grader.grading.outcomes import LearnerError
+from grader.sandbox.client import MEMORY_LIMIT, LearnerModule, Zygote
 
 LAYERS = ("landlock", "pid-namespace", "no-network", "ipc-namespace", "unprivileged", "resource-limits",
           "cgroup", "private-tmp", "seccomp")
@@ -131,10 +131,18 @@ READ_ANSWERS = """
 
 
 def test_landlock_hides_answers_and_checks(zygotes, tmp_path):
-    paths = {"solutions": str(kit.SOLUTIONS_DIR / "ex02_cost.py"), "checks": str(kit.CHECKS_DIR / "check_ex02_cost.py"),
-             "mistakes": str(kit.GRADER_DIR / "mistakes" / "ex02_cost.py")}
-    on, off = zygotes(), zygotes("landlock")
+    """Landlock alone keeps the answers from the worker, wherever the kit is checked out.
+
+    Dropping root also hides a checkout under a closed home (a mode-700 /root is covered by a
+    private tmpfs), so the control switches that layer off as well, and a third zygote keeps root
+    and the full view of the disk with Landlock on: what holds there is Landlock's doing.
+    """
+    paths = {"solutions": str(kit.SOLUTIONS_DIR / "ex02_cost.py"), "checks": str(kit.CURRICULUM_DIR / "ex02_cost" / "checks.py"),
+             "mistakes": str(kit.CURRICULUM_DIR / "ex02_cost" / "mistakes.py")}
+    on, landlock_only, off = zygotes(), zygotes("unprivileged"), zygotes("landlock", "unprivileged")
     assert run_attack(on, tmp_path / "on", READ_ANSWERS, paths) == {name: False for name in paths}
+    assert run_attack(landlock_only, tmp_path / "landlock_only", READ_ANSWERS, paths) == {name: False for name in paths}
+    assert "landlock" in layers_of(landlock_only)
     assert run_attack(off, tmp_path / "off", READ_ANSWERS, paths) == {name: True for name in paths}
     assert_layers(on, off, "landlock")
 
@@ -512,13 +520,28 @@ def test_process_count_is_capped(zygotes, tmp_path):
 
 MEMORY_TREE = """
     import ctypes
+    import mmap
     import os
     import posix
+    import resource
     import select
     import signal
     import time
 
+    def _headroom(step=64 * 1024**2, most=4 * 1024**3):
+        # the largest mapping this process may still make (address space only: nothing is touched)
+        size = most
+        while size > step:
+            try:
+                mmap.mmap(-1, size).close()
+                return size
+            except (OSError, ValueError):
+                size -= step
+        return 0
+
     def attack(children, each, token):
+        if resource.getrlimit(resource.RLIMIT_AS)[0] != resource.RLIM_INFINITY:
+            each = min(each, _headroom() // 2)  # the per-process cap as it is now: a child must fit under it
         read_end, write_end = os.pipe()
         pids = []
         for _ in range(children):
@@ -529,39 +552,41 @@ MEMORY_TREE = """
                     ctypes.CDLL(None).prctl(15, ("zk" + token[:8]).encode(), 0, 0, 0)
                     hoard = b"\\1" * each
                     os.write(write_end, b"1")
-                    started = time.time()
-                    while hoard and time.time() - started < 15:
+                    while hoard:
                         time.sleep(0.2)
                 finally:
                     posix._exit(0)
             pids.append(pid)
         os.close(write_end)
-        filled, deadline = 0, time.monotonic() + 8
-        while filled < children and time.monotonic() < deadline:
+        filled, dead, deadline = 0, set(), time.monotonic() + 30
+        while filled + len(dead) < children and time.monotonic() < deadline:
             ready, _, _ = select.select([read_end], [], [], 0.1)
             if ready:
                 data = os.read(read_end, 64)
                 if not data:
                     break
                 filled += len(data)
+            dead |= {pid for pid in pids if pid not in dead and os.waitpid(pid, os.WNOHANG) != (0, 0)}
         time.sleep(0.5)  # an OOM kill lands on a child that already reported as well as on the allocating one
-        alive = sum(1 for pid in pids if os.waitpid(pid, os.WNOHANG) == (0, 0))
+        dead |= {pid for pid in pids if pid not in dead and os.waitpid(pid, os.WNOHANG) != (0, 0)}
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
-            except ChildProcessError:
+            except (ChildProcessError, ProcessLookupError):
                 pass
-        return min(filled, alive)  # children holding their memory at the same time
+        return {"held": min(filled, children - len(dead)), "each": each}  # children holding memory at once
 """
 
 
 @pytest.mark.skipif(not IS_ROOT, reason="the cgroup layer needs root (cgroup v1 here)")
 def test_cgroup_caps_memory_of_the_whole_tree(zygotes, tmp_path):
-    """Four processes of 640 MB each stay under the per-process address-space limit, not under the tree's.
+    """Four children of up to 640 MB each stay under the per-process address-space limit, not under the tree's.
 
-    Counted is how many hold their memory at once: the OOM killer may pick a child that already
-    reported, not only the one still allocating.
+    Each child's share is sized from the address-space headroom the worker really has when the
+    attack runs (it varies with the threads and arenas the interpreter made), and the attack waits
+    until every child has reported or died, so a slow machine only makes it slower. Counted is how
+    many hold their memory at once: the OOM killer may pick a child that already reported.
     """
     children, each = 4, 640 * 1024**2
     on, off = zygotes(), zygotes("cgroup")
@@ -570,11 +595,12 @@ def test_cgroup_caps_memory_of_the_whole_tree(zygotes, tmp_path):
         try:
             held = run_attack(on, tmp_path / "on", MEMORY_TREE, children, each, token)
         except LearnerError:  # the cgroup's OOM killer chose the worker itself: held too
-            held = 0
+            held = {"held": 0, "each": each}
         escaped = run_attack(off, tmp_path / "off", MEMORY_TREE, children, each, token)
         assert_layers(on, off, "cgroup")
-        assert held < children
-        assert escaped == children
+        assert children * held["each"] > MEMORY_LIMIT, held  # together they ask for more than the tree may have
+        assert held["held"] < children, held
+        assert escaped["held"] == children, escaped
     finally:
         kill_named(token)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import corpus_files, expectations, stage
-from grader.checking import spec_of
+from grader.catalog import metadata
+from grader.grading.checking import spec_of
 
 MUTANTS = corpus_files("mutants")
 ALTERNATIVES = corpus_files("alternatives")
@@ -37,7 +38,7 @@ def check_specs(exercise_id: str) -> dict:
     import importlib
     import inspect
 
-    module = importlib.import_module(f"grader.checks.check_{exercise_id}")
+    module = importlib.import_module(f"grader.curriculum.{exercise_id}.checks")
     return {spec.id: spec for spec in (spec_of(f) for f in vars(module).values() if inspect.isfunction(f)) if spec}
 
 

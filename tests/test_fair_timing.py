@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from grader import kit, metadata
+from grader.catalog import kit, metadata
 from grader.sandbox.client import LearnerModule
-from grader.outcomes import LearnerTimeout
+from grader.grading.outcomes import LearnerTimeout
 
 SPIN = "import time\nend = time.time() + 600\nwhile time.time() < end:\n    pass\n"
 

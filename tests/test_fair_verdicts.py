@@ -8,18 +8,18 @@ import inspect
 
 import pytest
 
-from grader import kit, metadata
-from grader.checking import check, spec_of
-from grader.plugin import learner_output, scrub_paths
+from grader.catalog import kit, metadata
+from grader.grading.checking import check, spec_of
+from grader.grading.plugin import learner_output, scrub_paths
 
 
 def _specs(exercise_id: str) -> dict:
-    module = importlib.import_module(f"grader.checks.check_{exercise_id}")
+    module = importlib.import_module(f"grader.curriculum.{exercise_id}.checks")
     functions = [f for f in vars(module).values() if inspect.isfunction(f) and spec_of(f) is not None]
     return {spec_of(f).id: spec_of(f) for f in functions}
 
 
-EXERCISES = [e.id for e in metadata.load().exercises if kit.check_file(e.id).exists()]
+EXERCISES = [e.id for e in metadata.load().exercises if metadata.check_file(e.id).exists()]
 
 
 @pytest.mark.parametrize("exercise_id", EXERCISES)
@@ -132,8 +132,8 @@ def test_no_absolute_paths_in_messages(tmp_path):
 def test_mismatch_names_the_first_differing_element():
     import torch
 
-    from grader import expect
-    from grader.outcomes import Failure
+    from grader.grading import expect
+    from grader.grading.outcomes import Failure
 
     expected = torch.arange(10.0)
     got = expected.clone()
@@ -144,7 +144,7 @@ def test_mismatch_names_the_first_differing_element():
 
 
 def test_articles_in_descriptions():
-    from grader import expect
+    from grader.grading import expect
 
     assert expect.describe(3) == "an int (3)"
     assert expect.describe(0.5) == "a float (0.5)"

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 from conftest import CORPUS, corpus_files, expectations, stage
-from grader import kit, metadata
+from grader.catalog import kit, metadata
 from grader.sandbox.client import CallResult
 
 ROUTES = corpus_files("forbidden")
@@ -65,7 +65,7 @@ ALLOWED = {"cross_entropy": ("softmax",)}
 
 
 def _forbidden_for(catalog, exercise_id: str) -> dict[str, tuple[str, ...]]:
-    declared = getattr(importlib.import_module(f"grader.checks.check_{exercise_id}"), "FORBIDDEN_FOR", None)
+    declared = getattr(importlib.import_module(f"grader.curriculum.{exercise_id}.checks"), "FORBIDDEN_FOR", None)
     if declared:
         return {function: tuple(patterns) for function, patterns in declared.items()}
     listed = catalog.get(exercise_id).forbidden

@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-from grader.checking import check, spec_of
-from grader.plugin import public_first
+from grader.grading.checking import check, spec_of
+from grader.grading.plugin import public_first
 from grader.sandbox import dictversion, integrity, request_codec
 from grader.sandbox.client import LearnerModule
 
@@ -164,11 +164,11 @@ def test_a_public_check_waiting_for_a_hidden_one_keeps_the_file_order():
 
 
 def test_every_shipped_check_module_runs_public_first():
-    from grader import kit, metadata
+    from grader.catalog import kit, metadata
 
     for exercise in metadata.load().exercises:
         namespace: dict = {}
-        source = kit.check_file(exercise.id)
+        source = metadata.check_file(exercise.id)
         exec(compile(source.read_text(encoding="utf-8"), str(source), "exec"), namespace)
         functions = [value for name, value in namespace.items() if name.startswith("test_") and spec_of(value)]
         visibilities = [spec_of(item.function).visibility for item in public_first(_items(*functions))]
@@ -266,7 +266,7 @@ def test_a_packed_run_is_held_to_the_format_limits(monkeypatch):
 
 def test_scalar_runs_are_copied_not_shared():
     from grader.instructor.memo import fresh_copy
-    from grader.recorded_oracle import undecode
+    from grader.grading.recorded_oracle import undecode
     from grader.sandbox import codec
 
     costs = [0.5] * 20
@@ -344,7 +344,7 @@ def test_torch_is_imported_without_full_collections_and_the_collector_comes_back
 import gc
 full = []
 gc.callbacks.append(lambda phase, info: full.append(1) if phase == "stop" and info["generation"] == 2 else None)
-from grader import startup
+from grader.grading import startup
 startup.import_torch()
 startup.import_torch()
 import torch, pytest
@@ -352,7 +352,7 @@ print(len(full), gc.isenabled(), gc.get_freeze_count() > 100_000, type(torch.opt
 """
     import subprocess
 
-    from grader import kit
+    from grader.catalog import kit
 
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=kit.KIT_ROOT,
                            check=True).stdout.split()

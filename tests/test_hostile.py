@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conftest import corpus_files, expectations
-from grader import kit
+from grader.catalog import kit
 
 HOSTILE = corpus_files("hostile")
 BYSTANDER = "ex06_zero_grad"

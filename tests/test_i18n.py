@@ -4,12 +4,14 @@ documented, and the CLI, the renderer and the report speak it."""
 from __future__ import annotations
 
 import pickle
+import tomllib
 
 import pytest
 from click.testing import CliRunner
 
-from grader import i18n, metadata
-from grader.cli import main
+from grader import i18n
+from grader.catalog import metadata
+from grader.cli.group import main
 from grader.i18n import CatalogError, Text, localize, parse_catalog, tr
 from grader.i18n.sources import learner_texts
 
@@ -34,15 +36,15 @@ def runner():
 # the catalog ---------------------------------------------------------------------------------
 def test_every_learner_facing_text_has_korean():
     korean = i18n.catalog("ko")
-    missing = [f"{where}: {english}" for where, english in learner_texts() if english not in korean]
+    missing = [f"{where}: {english}" for where, english in learner_texts(main) if english not in korean]
     assert not missing, "no Korean text for:\n" + "\n".join(missing) + \
         "\n(run `python -m grader.i18n.update ko` and fill in the empty `ko` fields)"
 
 
 def test_the_extractor_sees_every_kind_of_source():
-    where = {w.split(".")[0] if not w.startswith("grader/") else w for w, _ in learner_texts()}
-    assert {"mistake", "ex02_cost", "cli", "grader/render.py", "grader/cli.py"} <= where
-    texts = {english for _, english in learner_texts()}
+    where = {w.split(".")[0] if not w.startswith("grader/") else w for w, _ in learner_texts(main)}
+    assert {"mistake", "ex02_cost", "cli", "grader/reporting/render.py", "grader/cli/helpers.py"} <= where
+    texts = {english for _, english in learner_texts(main)}
     ex02 = metadata.load().get("ex02_cost")
     assert ex02.title in texts and set(ex02.hints) <= texts
     assert "mse is differentiable: gradients flow back to the prediction" in texts  # a check docstring
@@ -121,7 +123,7 @@ def test_list_and_hint_in_korean(runner, tmp_path, monkeypatch):
     assert hinted.exit_code == 0
     lines = hinted.output.splitlines()
     assert lines[0] == "ex02_cost: 비용 함수: 오차 제곱합과 평균 제곱 오차(MSE)"
-    assert lines[1].startswith("  1. 샘플 하나의 오차는 target − prediction입니다.")
+    assert lines[1].startswith("  1. 비용은 예측이 목표에서 얼마나 떨어져 있는지")
 
 
 def test_help_in_korean(runner):
@@ -195,7 +197,7 @@ def _untranslated_check_texts() -> list[str]:
 
 
 # Check-specific messages not yet converted to templates (they are shown in English in a Korean
-# run; the generic messages of grader.expect, the plugin and the sandbox are translated). The
+# run; the generic messages of grader.grading.expect, the plugin and the sandbox are translated). The
 # number may only go down: convert a message with tr(...) and add its Korean to ko.toml.
 UNTRANSLATED_CHECK_TEXTS_AT_MOST = 0
 
@@ -203,3 +205,19 @@ UNTRANSLATED_CHECK_TEXTS_AT_MOST = 0
 def test_untranslated_check_messages_only_decrease():
     found = _untranslated_check_texts()
     assert len(found) <= UNTRANSLATED_CHECK_TEXTS_AT_MOST, "\n".join(found)
+
+
+def test_each_exercise_carries_its_own_translations():
+    """An exercise's texts live in its folder's ko.toml; the grader's catalog keeps its own and the shared ones."""
+    from grader.i18n.sources import texts_by_owner
+
+    catalog = metadata.load()
+    grouped = texts_by_owner(main)
+    grader_texts = {english for _, english in grouped[None]}
+    for exercise in catalog.exercises:
+        own = i18n.parse_catalog((exercise.metadata_file.parent / "ko.toml").read_text(encoding="utf-8"), "ko")
+        assert exercise.title in own and all(hint in own for hint in exercise.hints), exercise.id
+        assert {english for _, english in grouped[exercise.id]} <= set(own), exercise.id
+        assert exercise.title not in grader_texts
+    shared = tomllib.loads(metadata.SHARED_MISTAKES_FILE.read_text(encoding="utf-8"))["mistake"]
+    assert set(shared.values()) <= grader_texts  # more than one exercise names them

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import kit
-from grader.cli import main
+from grader.catalog import kit
+from grader.cli.group import main
 
-GRADE = [sys.executable, "-c", "from grader.cli import entry; entry()"]
+GRADE = [sys.executable, "-c", "from grader.cli.group import entry; entry()"]
 
 
 def _exercise_lines(output: str, exercise_id: str) -> list[str]:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader.cli import main
-from grader.oracle import LiveOracle
-from grader.probes.training_curves import CURVES
+from grader.cli.group import main
+from grader.grading.oracle import LiveOracle
+from grader.probes.shared import CURVES
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "tests" / "corpus" / "mutants"

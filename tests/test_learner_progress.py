@@ -7,8 +7,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from grader import kit, metadata, stubs
-from grader.cli import main
+from grader.catalog import kit, metadata, stubs
+from grader.cli.group import main
 
 
 @pytest.fixture
@@ -22,14 +22,16 @@ def test_progress_follows_grade_run_and_names_the_next_exercise(learner_kit):
     runner = CliRunner()
     fresh = runner.invoke(main, ["progress"])
     assert fresh.exit_code == 0
-    assert fresh.stdout.splitlines()[0] == "Progress: 0/11 exercises passed, 0/169 points"
+    catalog = metadata.load()
+    count, total = len(catalog.exercises), sum(e.points for e in catalog.exercises)
+    assert fresh.stdout.splitlines()[0] == f"Progress: 0/{count} exercises passed, 0/{total:g} points"
     assert "Next: ex01_hypothesis" in fresh.stdout
     solved = (kit.SOLUTIONS_DIR / "ex01_hypothesis.py").read_text(encoding="utf-8")
     (learner_kit / "exercises" / "ex01_hypothesis.py").write_text(solved, encoding="utf-8")
     assert runner.invoke(main, ["run", "1", "2"]).exit_code == 1
     after = runner.invoke(main, ["progress"]).stdout
     points = metadata.load().get("ex01_hypothesis").points
-    assert after.splitlines()[0] == f"Progress: 1/11 exercises passed, {points:g}/169 points"
+    assert after.splitlines()[0] == f"Progress: 1/{count} exercises passed, {points:g}/{total:g} points"
     assert "✓ ex01_hypothesis            passed" in after
     assert "○ ex02_cost                  not started" in after
     assert "Next: ex02_cost" in after

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import kit
-from grader.release import build
+from grader.catalog import kit
+from grader.instructor.release import build
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ def student_kit(tmp_path_factory) -> Path:
 def _grade(kit_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "GRADE_LANG")}
     env.update(PYTHONPATH=str(kit_dir), LANG="C.UTF-8")
-    return subprocess.run([sys.executable, "-c", "from grader.cli import entry; entry()", *args], cwd=kit_dir,
+    return subprocess.run([sys.executable, "-c", "from grader.cli.group import entry; entry()", *args], cwd=kit_dir,
                           env=env, input=stdin, capture_output=True, text=True, timeout=300)
 
 

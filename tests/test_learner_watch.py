@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import kit
+from grader.catalog import kit
 
 from test_learner_firstday import _alive, _descendants
 
@@ -29,7 +29,7 @@ class Terminal:
         self.master, slave = os.openpty()
         env = dict(os.environ, PYTHONPATH=str(kit.KIT_ROOT), TERM="xterm", LANG="C.UTF-8")
         env.pop("GRADE_LANG", None)
-        self.process = subprocess.Popen([sys.executable, "-c", "from grader.cli import entry; entry()", *args],
+        self.process = subprocess.Popen([sys.executable, "-c", "from grader.cli.group import entry; entry()", *args],
                                         cwd=cwd, stdin=slave, stdout=slave, stderr=slave, env=env,
                                         start_new_session=True)
         os.close(slave)

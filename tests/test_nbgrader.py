@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from grader import kit, metadata
-from grader import notebook as kernel_runtime
-from grader.checking import spec_of
-from grader.cli import main
+from grader.catalog import kit, metadata
+from grader.grading import notebook as kernel_runtime
+from grader.grading.checking import spec_of
+from grader.cli.group import main
 from grader.instructor.nbgrader_course import COURSE_FILE, checks_of, check_cell_id, course_salt
 
 pytest.importorskip("nbgrader")
@@ -41,7 +41,7 @@ WRONG_MSE = "def mse(prediction, target):\n    return ((target - prediction) ** 
 LOOPING_MSE = "def mse(prediction, target):\n    while True:\n        pass\n"
 TOP_LEVEL_LOOP = "\n\nwhile True:  # at cell top level: only nbgrader's cell timeout stops it\n    pass\n"
 # two lines in the learner's own cell that make every test cell pass in the kernel
-PATCH = "\n\nimport grader.notebook\ngrader.notebook.check = lambda exercise, check_id: None\n"
+PATCH = "\n\nimport grader.grading.notebook\ngrader.notebook.check = lambda exercise, check_id: None\n"
 
 SUBMISSIONS = {
     "correct": {"sum_squared_error": SSE, "mse": MSE},
@@ -58,10 +58,15 @@ SUBMISSIONS = {
 COUNTING_SITECUSTOMIZE = """
 import os, sys
 log = os.environ.get("KIT_TEST_GRADINGS")
-argv = getattr(sys, "orig_argv", [])
-if log and "-m" in argv and argv[argv.index("-m") + 1:argv.index("-m") + 3] == ["grader", "run"]:
+argv = list(getattr(sys, "orig_argv", []))
+rest = None
+if "-m" in argv and argv[argv.index("-m") + 1:argv.index("-m") + 2] == ["grader"]:
+    rest = argv[argv.index("-m") + 2:]  # python -m grader run EX
+elif "-c" in argv and "run_module('grader'" in argv[argv.index("-c") + 1]:
+    rest = argv[argv.index("-c") + 2:]  # the notebook's spelling of python -P -m grader, 3.10 included
+if log and rest and rest[0] == "run":
     with open(log, "a", encoding="utf-8") as handle:
-        handle.write(" ".join(argv[argv.index("-m") + 1:argv.index("-m") + 4]) + "\\n")
+        handle.write(" ".join(["grader", *rest[:2]]) + "\\n")
 """
 LOG_FORMAT = ["--Application.log_format=%(asctime)s.%(msecs)03d %(message)s", "--Application.log_datefmt=%H:%M:%S"]
 
@@ -93,7 +98,7 @@ def cell(nb, grade_id: str):
 
 
 def hidden_checks() -> list:
-    module = importlib.import_module(f"grader.checks.check_{EX}")
+    module = importlib.import_module(f"grader.curriculum.{EX}.checks")
     return [f for f in vars(module).values() if callable(f) and spec_of(f) and spec_of(f).visibility == "hidden"]
 
 
@@ -194,7 +199,7 @@ def test_source_notebook_has_valid_nbgrader_metadata(course):
         if c.cell_type == "markdown" or m["grade_id"].endswith("-setup"):
             assert m["locked"] and not m["grade"] and not m["solution"]
     tests = [m for m in metas if m["grade"]]
-    module = importlib.import_module(f"grader.checks.check_{EX}")
+    module = importlib.import_module(f"grader.curriculum.{EX}.checks")
     specs = {spec_of(f).id: spec_of(f) for f in vars(module).values() if callable(f) and spec_of(f)}
     assert sorted(m["grade_id"] for m in tests) == sorted(grade_ids(course["dir"]).values())
     assert len(specs) == len(grade_ids(course["dir"]))
@@ -300,7 +305,7 @@ def test_build_refuses_exercises_without_checks_and_a_file_as_course(tmp_path, m
     (tmp_path / "file").write_text("x")
     result = runner.invoke(main, ["nbgrader", "build", str(tmp_path / "file"), EX])
     assert result.exit_code == 2 and result.output == f"grade: {tmp_path / 'file'} exists and is not a folder\n"
-    monkeypatch.setattr(kit, "check_file", lambda exercise_id: tmp_path / "none.py")
+    monkeypatch.setattr(metadata.Exercise, "check_file", property(lambda exercise: tmp_path / "none.py"))
     result = runner.invoke(main, ["nbgrader", "build", str(tmp_path / "course"), EX])
     assert result.exit_code == 2 and "no checks for ex02_cost yet" in result.output
     assert not (tmp_path / "course").exists()
@@ -324,8 +329,8 @@ def test_hidden_grade_ids_are_salted_per_course_and_kept_by_a_rebuild(tmp_path):
     assert _hidden_ids(tmp_path / "a") == ids["a"] and (tmp_path / "a" / COURSE_FILE).read_text() == salt_file
     assert len(ids["a"]) == len(hidden_checks()) > 0 and set(ids["a"]).isdisjoint(ids["b"])
     # a student hashing every check id the kit has, in the usual ways, confirms none of them
-    guesses = {spec_of(f).id for module in kit.CHECKS_DIR.glob("check_*.py")
-               for f in vars(importlib.import_module(f"grader.checks.{module.stem}")).values()
+    guesses = {spec_of(f).id for exercise in metadata.load().exercises
+               for f in vars(importlib.import_module(f"{exercise.module_prefix}.checks")).values()
                if callable(f) and spec_of(f)}
     digests = {getattr(hashlib, algorithm)(text.encode()).hexdigest()
                for algorithm in ("sha256", "sha1", "md5") for guess in guesses
@@ -391,16 +396,16 @@ def test_kernel_runtime_grades_a_notebook_once(monkeypatch, capsys):
 
 
 def test_graded_code_leaves_out_what_touches_the_kit():
-    from grader.notebook import module_code
+    from grader.grading.notebook import module_code
 
     honest = [(SETUP + "\n" + kernel_runtime.SETUP_IMPORT, True), (SSE, True), (WRONG_MSE, True)]
     patches = [
         PATCH,
         "\nkit_nb.check = lambda *args: None\n",
         "\nfrom grader import notebook\nnotebook.check = lambda *args: None\n",
-        "\nimport grader.notebook as g\nrebind = g\nrebind.check = print\n",
-        "\nimport sys\nsys.modules['grader.notebook'].check = print\n",
-        "\nimport importlib\nimportlib.import_module('grader.notebook').check = print\n",
+        "\nimport grader.grading.notebook as g\nrebind = g\nrebind.check = print\n",
+        "\nimport sys\nsys.modules['grader.grading.notebook'].check = print\n",
+        "\nimport importlib\nimportlib.import_module('grader.grading.notebook').check = print\n",
         "\ndef cheat():\n    kit_nb.check = print\n\n\ncheat()\n",
     ]
     for patch in patches:

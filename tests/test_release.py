@@ -17,22 +17,22 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from grader import kit, metadata, stubs
-from grader.checking import spec_of
-from grader.cli import main
-from grader.recorded_oracle import (RecordedOracle, RecordingOracle, ReferenceUnavailable, UnrecordableArgument, key,
+from grader.catalog import kit, metadata, stubs
+from grader.grading.checking import spec_of
+from grader.cli.group import main
+from grader.grading.recorded_oracle import (RecordedOracle, RecordingOracle, ReferenceUnavailable, UnrecordableArgument, key,
                                     undecode)
-from grader.release import ReleaseError, build, strip_hidden
+from grader.instructor.release import ReleaseError, build, strip_hidden
 from grader.sandbox.codec import decode, meta, roundtrip
 
-CHECKED = [e.id for e in metadata.load().exercises if kit.check_file(e.id).exists()]
+CHECKED = [e.id for e in metadata.load().exercises if metadata.check_file(e.id).exists()]
 
 
 def hidden_check_sources() -> list[str]:
     """inspect.getsource of every hidden check, from the check modules as they are on disk now."""
     found = []
     for exercise_id in CHECKED:
-        path = kit.check_file(exercise_id)
+        path = metadata.check_file(exercise_id)
         spec = importlib.util.spec_from_file_location(f"_fresh_check_{exercise_id}", path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
@@ -139,7 +139,7 @@ def test_undecode_is_the_inverse_of_decode():
 
 
 def test_recorded_answers_replay_and_an_unrecorded_input_is_skipped_not_failed(zygote, catalog, tmp_path):
-    from grader.runner import run
+    from grader.grading.runner import run
 
     chosen = metadata.resolve(catalog, ["ex02_cost"])
     recording = RecordingOracle()
@@ -198,17 +198,21 @@ def released(tmp_path_factory) -> Path:
 @pytest.mark.slow
 def test_release_holds_stubs_public_checks_and_recorded_answers_only(released):
     assert not (released / "solutions").exists() and not (released / "grader" / "mistakes").exists()
+    for name in metadata.INSTRUCTOR_ONLY:  # no exercise folder keeps its variants, solution or learner samples
+        assert not list((released / "grader" / "curriculum").glob(f"*/{name}")), name
+    shipped = sorted(p.name for p in (released / "grader" / "curriculum").iterdir() if (p / "exercise.toml").is_file())
+    assert shipped == sorted(e.id for e in metadata.load().exercises)  # the course, nothing more
     assert not list(released.rglob("__pycache__")) and not list(released.rglob("*.pyc"))
     for solution in stubs.solution_files(kit.SOLUTIONS_DIR):
         stub = (released / "exercises" / solution.name).read_text(encoding="utf-8")
         assert stub == stubs.stub_source(solution.read_text(encoding="utf-8"), solution.name)
     for exercise_id in CHECKED:
-        released_checks = (released / "grader" / "checks" / f"check_{exercise_id}.py").read_text(encoding="utf-8")
+        released_checks = (released / "grader" / "curriculum" / exercise_id / "checks.py").read_text(encoding="utf-8")
         assert 'visibility="hidden"' not in released_checks
     data = torch.load(released / "grader" / "recorded" / "oracle.pt", weights_only=True)
     assert data["format"] == "kit-oracle/1" and data["answers"]
     pyproject = (released / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'grade = "grader.cli:entry"' in pyproject and '"torch>=2.1"' in pyproject
+    assert 'grade = "grader.cli.group:entry"' in pyproject and '"torch>=2.1"' in pyproject
     assert "Hidden checks run when your work is\ngraded" in (released / "README.md").read_text(encoding="utf-8")
 
 

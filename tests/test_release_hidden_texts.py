@@ -16,24 +16,22 @@ from pathlib import Path
 
 import pytest
 
-from grader import kit, metadata
-from grader.checking import spec_of
+from grader.catalog import metadata
+from grader.grading.checking import spec_of
 from grader.i18n import gettext
 from grader.instructor.release_texts import Hidden, filter_release, hidden_checks
 
-try:
-    from grader.instructor.release import build
-except ImportError:  # the release module before it moved into grader/instructor/
-    from grader.release import build
+from grader.instructor.release import build
 
-CHECKED = [e.id for e in metadata.load().exercises if kit.check_file(e.id).exists()]
+CATALOG = metadata.load()
+CHECKED = [e.id for e in CATALOG.exercises if e.check_file.exists()]
 
 
 def kit_checks() -> dict[str, list]:
     """{exercise id: [CheckSpec, ...]} of the instructor kit, imported from the check modules on disk."""
     found = {}
     for exercise_id in CHECKED:
-        spec = importlib.util.spec_from_file_location(f"_texts_check_{exercise_id}", kit.check_file(exercise_id))
+        spec = importlib.util.spec_from_file_location(f"_texts_check_{exercise_id}", CATALOG.get(exercise_id).check_file)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         found[exercise_id] = [spec_of(v) for v in vars(module).values() if inspect.isfunction(v) and spec_of(v)]
@@ -131,7 +129,7 @@ ko = "여러 줄"
 
 
 def test_the_filter_cuts_hidden_texts_from_one_catalog_or_per_exercise_ones(tmp_path):
-    source = ('from grader.checking import check\n\n@check(points=1)\ndef test_mse_matches_definition(learner):\n'
+    source = ('from grader.grading.checking import check\n\n@check(points=1)\ndef test_mse_matches_definition(learner):\n'
               '    """mse is the mean of the squared errors"""\n    raise AssertionError("the public check says this")\n\n'
               '@check(points=1, visibility="hidden", taught_by=["mse_matches_definition"])\n'
               'def test_mse_matches_pytorch(learner):\n    """mse agrees with PyTorch\'s own MSE"""\n'

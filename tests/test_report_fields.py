@@ -8,8 +8,8 @@ import json
 
 import torch
 
-from grader import kit
-from grader.report import CheckResult, Report, build_exercise, build_report
+from grader.catalog import kit
+from grader.reporting.report import CheckResult, Report, build_exercise, build_report
 
 TOP = {"schema", "kit_version", "torch_version", "seed", "hidden_checks", "confinement", "files", "score",
        "max_score", "exercises"}
@@ -26,8 +26,8 @@ def test_top_level_fields(tmp_path):
     present = tmp_path / "ex02_cost.py"
     present.write_text("x = 1\n")
     report = build_report([build_exercise("ex02_cost", "t", [_check("passed")], None)], seed=7,
-                          hidden_included=False, module_paths=[present, tmp_path / "ex03_manual_gradient.py"])
-    report.confinement = ["landlock", "pid-namespace"]
+                          hidden_included=False, module_paths=[present, tmp_path / "ex03_manual_gradient.py"],
+                          confinement=["landlock", "pid-namespace"])
     data = report.to_json()
     assert set(data) == TOP
     assert data["seed"] == 7 and data["torch_version"] == torch.__version__

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from grader import kit
-from grader.stubs import out_of_sync
+from grader.catalog import kit
+from grader.catalog.stubs import out_of_sync
 
 
 def test_every_solution_passes_every_check(grade, catalog):

@@ -49,7 +49,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, expectations
-from grader import kit
+from grader.catalog import kit
 
 ATTACKS = sorted((CORPUS / "attacks").glob("c[0-9][0-9]_*.py"))
 CATEGORIES = sorted({int(path.name[1:3]) for path in ATTACKS})
@@ -350,7 +350,7 @@ def shared_places() -> list[Path]:
     places = {Path(p) for p in site.getsitepackages()}
     places.add(Path(site.getusersitepackages()))
     places.update(Path(p) for p in (os.path.expanduser("~"), tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"))
-    places.update((kit.KIT_ROOT, kit.GRADER_DIR, kit.CHECKS_DIR, kit.SOLUTIONS_DIR, SOURCE))
+    places.update((kit.KIT_ROOT, kit.GRADER_DIR, kit.CURRICULUM_DIR, kit.SOLUTIONS_DIR, SOURCE))
     return sorted(p for p in places if p.is_dir())
 
 

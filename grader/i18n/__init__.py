@@ -1,8 +1,10 @@
 """Learner-facing text in English and Korean.
 
 English is the source language and is written where the text is used (check docstrings,
-grader/exercises.toml, `tr(...)` templates in the code). Each other language has one validated
-catalog beside this file (`ko.toml`): entries `{en = "...", ko = "..."}` keyed by the English
+each exercise's exercise.toml, `tr(...)` templates in the code). Each other language has a validated
+catalog beside this file (`ko.toml`, the grader's own texts) and one in each exercise folder
+(grader/curriculum/<exercise>/ko.toml, that exercise's texts; `python -m grader.i18n.update ko`
+writes both): entries `{en = "...", ko = "..."}` keyed by the English
 text, as gettext keys a catalog by its msgid. A changed English text therefore shows up as a
 missing translation (tests/test_i18n.py), never as a stale one.
 
@@ -16,20 +18,36 @@ from __future__ import annotations
 
 import os
 import string
-import tomllib
+try:
+    import tomllib  # novermin - Python 3.11+, tomli below
+except ImportError:  # Python 3.10
+    import tomli as tomllib
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from grader.i18n.particles import format_template
+
 LANGUAGES = ("en", "ko")
 DEFAULT = "en"
 CATALOG_DIR = Path(__file__).resolve().parent
 _current: str | None = None
+_remembered: str | None = None  # `grade lang ko`: the learner's remembered choice, read once by the CLI
 
 
 class CatalogError(ValueError):
     """A translation catalog is invalid; the message names the entry."""
+
+
+def N_(text: str) -> str:
+    """Mark a literal as learner-facing text translated later (by `gettext`/`localize`)."""
+    return text
+
+
+def mistake_label(mistake: str) -> str:
+    """`sum_instead_of_mean` → "sum instead of mean": a known mistake's name, translated as a whole."""
+    return mistake.replace("_", " ")
 
 
 # choosing the language -----------------------------------------------------------------------
@@ -41,17 +59,41 @@ def normalize(value: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def from_environment(environ: Mapping[str, str] | None = None) -> str:
-    """`GRADE_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`: Korean when it starts with `ko`)."""
+def choice(environ: Mapping[str, str] | None = None, remembered: str | None = None) -> tuple[str, str]:
+    """(language, where it comes from): `GRADE_LANG`, else the remembered choice (`grade lang`), else the
+    locale (`LC_ALL`, `LC_MESSAGES`, `LANG`: Korean when it starts with `ko`), else English."""
     environ = os.environ if environ is None else environ
     chosen = environ.get("GRADE_LANG", "").strip()
     if chosen:
-        return normalize(chosen) or DEFAULT
+        return normalize(chosen) or DEFAULT, "GRADE_LANG"
+    if normalize(remembered):
+        return normalize(remembered), "remembered"
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(name, "").strip()
         if value:  # the first locale variable that is set decides, as in POSIX
-            return "ko" if value.lower().startswith("ko") else DEFAULT
-    return DEFAULT
+            return ("ko" if value.lower().startswith("ko") else DEFAULT), name
+    return DEFAULT, "default"
+
+
+def from_environment(environ: Mapping[str, str] | None = None, remembered: str | None = None) -> str:
+    """The language `choice` settles on."""
+    return choice(environ, remembered)[0]
+
+
+def load_remembered() -> str | None:
+    """The choice `grade lang ko` remembered in the learner's state folder (None when there is none)."""
+    try:
+        from grader.learner.state import State
+
+        return normalize(State().setting("lang"))
+    except Exception:  # noqa: BLE001 - an unreadable state never stops `grade`
+        return None
+
+
+def use_remembered(lang: str | None) -> None:
+    """The remembered choice this process follows when neither --lang nor GRADE_LANG says otherwise."""
+    global _remembered
+    _remembered = normalize(lang)
 
 
 def set_language(lang: str | None) -> None:
@@ -60,9 +102,14 @@ def set_language(lang: str | None) -> None:
     _current = normalize(lang) if lang else None
 
 
+def chosen_option() -> str | None:
+    """The language --lang fixed for this process, if it did."""
+    return _current
+
+
 def language() -> str:
-    """The language learner-facing text is printed in now."""
-    return _current or from_environment()
+    """The language learner-facing text is printed in now: --lang, GRADE_LANG, `grade lang`, the locale."""
+    return _current or from_environment(remembered=_remembered)
 
 
 def language_from_args(args: Iterable[str]) -> str | None:
@@ -128,13 +175,28 @@ def parse_catalog(text: str, lang: str, where: str = "catalog") -> dict[str, str
     return table
 
 
+def catalog_files(lang: str) -> list[Path]:
+    """The grader's catalog for `lang`, then each exercise's of the course (those that exist)."""
+    files = [CATALOG_DIR / f"{lang}.toml"]
+    try:
+        from grader.catalog import metadata
+
+        folders = [e.metadata_file.parent for e in metadata.load().exercises]
+    except ValueError:  # an invalid catalog: the command says so; the grader's own texts still translate
+        folders = []
+    return [path for path in files + [folder / f"{lang}.toml" for folder in folders] if path.is_file()]
+
+
 @lru_cache(maxsize=None)
 def catalog(lang: str) -> dict[str, str]:
-    """{english: translation} for `lang` (empty for English)."""
+    """{english: translation} for `lang` (empty for English): the grader's texts and every exercise's."""
     if lang == DEFAULT:
         return {}
-    path = CATALOG_DIR / f"{lang}.toml"
-    return parse_catalog(path.read_text(encoding="utf-8"), lang, path.name)
+    table: dict[str, str] = {}
+    for path in catalog_files(lang):
+        where = path.name if path.parent == CATALOG_DIR else f"{path.parent.name}/{path.name}"
+        table.update(parse_catalog(path.read_text(encoding="utf-8"), lang, where))
+    return table
 
 
 def gettext(english: str, lang: str | None = None) -> str:
@@ -214,7 +276,7 @@ def localize(value: Any, lang: str | None = None) -> Any:
         template = catalog(lang).get(value.template, value.template)
         params = {key: localize(item, lang) for key, item in value.params.items()}
         try:
-            return template.format_map(params)
+            return format_template(template, params)
         except (KeyError, ValueError, IndexError):  # a broken translation never hides the message
             return str(value)
     if isinstance(value, str):
@@ -232,15 +294,11 @@ def localize_report(report: Any, lang: str | None = None) -> Any:
                           hint=localize(check.hint, lang)) for check in exercise.checks]
         exercises.append(replace(exercise, title=localize(exercise.title, lang),
                                  message=localize(exercise.message, lang), checks=checks))
-    localized = replace(report, exercises=exercises)
-    for name, value in vars(report).items():  # attributes set after construction (internal_errors, ...)
-        if name not in vars(localized):
-            setattr(localized, name, value)
-    return localized
+    return replace(report, exercises=exercises)
 
 
 def localize_exercise(exercise: Any, lang: str | None = None) -> Any:
-    """An exercise (grader.metadata.Exercise) whose title and hints are in `lang`."""
+    """An exercise (grader.catalog.metadata.Exercise) whose title and hints are in `lang`."""
     lang = lang or language()
     return replace(exercise, title=localize(exercise.title, lang),
                    hints=tuple(localize(hint, lang) for hint in exercise.hints))

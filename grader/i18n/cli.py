@@ -14,7 +14,8 @@ import click
 from grader import i18n
 from grader.i18n.sources import N_
 
-LANG_HELP = N_("Language of the output: en or ko (default: GRADE_LANG, else the locale).")
+LANG_HELP = N_("Language of the output: en or ko (default: GRADE_LANG, else the one `grade lang` remembered, "
+                "else the locale).")
 DEFAULT_TAG = N_("[default: ")
 _CLICK_TEXTS = {  # click's own words on a help screen
     "Usage:": N_("Usage:"),
@@ -96,6 +97,22 @@ class LocalizedMixin:
                 param.help = help_text
 
 
+def short_help(help_text: str, limit: int) -> str:
+    """A command's line in the group's list: its first sentence if it fits `limit`, else the words that fit and "..."."""
+    words = [w for w in inspect.cleandoc(help_text).partition("\f")[0].split() if w != "\b"]
+    for end, word in enumerate(words, start=1):
+        if len(" ".join(words[:end])) > limit:
+            break
+        if word.endswith("."):
+            return " ".join(words[:end])
+    else:
+        return " ".join(words)
+    kept = end - 1
+    while kept > 0 and len(" ".join(words[:kept])) + 3 > limit:
+        kept -= 1
+    return " ".join(words[:kept]) + "..."
+
+
 class LocalizedCommand(LocalizedMixin, click.Command):
     """A command whose help screen is printed in the chosen language."""
 
@@ -105,6 +122,104 @@ class LocalizedGroup(LocalizedMixin, click.Group):
 
     command_class = LocalizedCommand
 
+    def format_commands(self, ctx, formatter) -> None:
+        """The command list with each line in the chosen language, whatever class the command is."""
+        listed = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        listed = [(name, command) for name, command in listed if command is not None and not command.hidden]
+        if not listed:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _ in listed)
+        rows = []
+        for name, command in listed:
+            if command.short_help:
+                text = i18n.gettext(inspect.cleandoc(command.short_help))
+            else:
+                text = short_help(_translated_help(command.help) or "", limit)
+            rows.append((name, text))
+        with formatter.section(i18n.gettext("Commands")):
+            formatter.write_dl(rows)
+
     @property
     def group_class(self):  # click reads it on the instance; sub-groups translate too
         return LocalizedGroup
+
+
+# click's own usage errors ----------------------------------------------------------------------
+# click writes its messages in English (through the stdlib gettext, with no catalog installed); they
+# are read back against these templates, as click 8 words them, and translated value by value.
+CLICK_ERRORS = (
+    N_("Missing argument {name}."),
+    N_("Missing option {name}."),
+    N_("Missing parameter {name}."),
+    N_("Missing command."),
+    N_("No such option {name}."),
+    N_("No such command {name}."),
+    N_("Option {name} requires an argument."),
+    N_("Option {name} requires {count} arguments."),
+    N_("Option {name} does not take a value."),
+    N_("Got unexpected extra argument ({args})"),
+    N_("Got unexpected extra arguments ({args})"),
+    N_("Invalid value for {param}: {message}"),
+    N_("Invalid value: {message}"),
+    N_("{value} is not a valid integer."),
+    N_("{value} is not a valid float."),
+    N_("{value} is not a valid boolean."),
+    N_("{value} is not one of {choices}."),
+    N_("{value} is not {choice}."),
+    N_("{value} is not in the range {range}."),
+    N_("{kind} {name} does not exist."),
+    N_("{kind} {name} is a file."),
+    N_("{kind} {name} is a directory."),
+    N_("{kind} {name} is not readable."),
+    N_("{kind} {name} is not writable."),
+)
+CLICK_WORDS = (N_("File"), N_("Directory"), N_("Path"))  # the {kind} of a path error
+DID_YOU_MEAN = N_("(did you mean {possibilities}?)")  # click's close match of a mistyped name
+DID_YOU_MEAN_ONE_OF = N_("(did you mean one of {possibilities}?)")
+NOT_UNDERSTOOD = N_("the command line was not understood: {message}")
+
+
+def _pattern(template: str):
+    import re
+
+    parts, last = [], 0
+    for match in re.finditer(r"\{(\w+)\}", template):
+        parts.append(re.escape(template[last:match.start()]))
+        parts.append(f"(?P<{match.group(1)}>.+?)" if match.group(1) != "message" else "(?P<message>.+)")
+        last = match.end()
+    parts.append(re.escape(template[last:]))
+    return re.compile("".join(parts) + r"\Z", re.S)
+
+
+def translate_click_text(text: str, lang: str | None = None) -> str | None:
+    """A message click formatted in English, in `lang` (None when no template matches it)."""
+    lang = lang or i18n.language()
+    text = " ".join(text.split())
+    for template in CLICK_ERRORS:
+        match = _pattern(template).match(text)
+        if not match:
+            continue
+        values = match.groupdict()
+        if "message" in values:
+            values["message"] = translate_click_text(values["message"], lang) or values["message"]
+        if "kind" in values:
+            values["kind"] = i18n.gettext(values["kind"], lang)
+        return i18n.localize(i18n.tr(template, **values), lang)
+    return None
+
+
+def click_error_message(exc: click.ClickException, lang: str | None = None) -> str:
+    """The one-line usage error for what click refused, in the chosen language."""
+    lang = lang or i18n.language()
+    possibilities = getattr(exc, "possibilities", None)
+    base = exc.message if possibilities else exc.format_message()
+    translated = translate_click_text(base, lang)
+    if translated is None:
+        if lang == i18n.DEFAULT:
+            return " ".join(exc.format_message().split())
+        translated = i18n.localize(i18n.tr(NOT_UNDERSTOOD, message=" ".join(base.split())), lang)
+    if possibilities:
+        shown = ", ".join(repr(item) for item in possibilities)
+        template = DID_YOU_MEAN if len(possibilities) == 1 else DID_YOU_MEAN_ONE_OF
+        translated += " " + i18n.localize(i18n.tr(template, possibilities=shown), lang)
+    return translated

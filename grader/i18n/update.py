@@ -2,7 +2,8 @@
 
     python -m grader.i18n.update ko
 
-keeps every existing translation (keyed by its English text), adds an empty entry for each new
+writes grader/i18n/ko.toml (the grader's own texts) and each exercise's grader/curriculum/<id>/ko.toml
+(its title, hints, mistakes, check descriptions and messages); it keeps every existing translation (keyed by its English text), adds an empty entry for each new
 English text (tests/test_i18n.py fails until it is filled in), drops entries whose English text no
 longer exists (listed on stdout), and orders the file as the texts appear in the kit.
 """
@@ -11,15 +12,18 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
+try:
+    import tomllib  # novermin - Python 3.11+, tomli below
+except ImportError:  # Python 3.10
+    import tomli as tomllib
 from pathlib import Path
 
 from grader.i18n import CATALOG_DIR
-from grader.i18n.sources import learner_texts
+from grader.i18n.sources import texts_by_owner
 
 HEADER = """\
-# {lang} texts of the kit, keyed by the English text (`en`, as written in the code, the check
-# docstrings or grader/exercises.toml). `id` says where the English lives. Placeholders such as
+# {lang} texts, keyed by the English text (`en`, as written in the code, the check docstrings
+# or an exercise.toml). `id` says where the English lives. Placeholders such as
 # {{function}} must be the same in both; `{{s:.0}}` keeps an English plural placeholder out of the text.
 # Update with `python -m grader.i18n.update {lang}`; tests/test_i18n.py checks completeness.
 """
@@ -37,21 +41,39 @@ def render(lang: str, entries: list[tuple[str, str, str]]) -> str:
 
 
 def update(lang: str, extra: dict[str, str] | None = None, path: Path | None = None) -> list[str]:
-    """Rewrite the catalog; `extra` adds translations by id or by English text. Returns dropped texts."""
+    """Rewrite the grader's catalog and every exercise's; `extra` adds translations by id or by English text.
+
+    Each text goes to the catalog of the exercise it belongs to (grader/curriculum/<id>/<lang>.toml),
+    the grader's own and shared ones to grader/i18n/<lang>.toml (`path` moves that one). Returns
+    the texts no longer in the kit (dropped).
+    """
+    from grader.catalog import metadata
+    from grader.cli.group import main  # the command line sits above i18n: only this tool reaches up to it
+
     path = path or CATALOG_DIR / f"{lang}.toml"
+    folders = {e.id: e.metadata_file.parent for e in metadata.load().exercises}
+    sources = [path, *(folder / f"{lang}.toml" for folder in folders.values())]
     known: dict[str, str] = {}
-    if path.exists():
-        for entry in tomllib.loads(path.read_text(encoding="utf-8")).get("text", []):
-            if entry.get(lang):
-                known[entry["en"]] = entry[lang]
+    for source in sources:
+        if source.exists():
+            for entry in tomllib.loads(source.read_text(encoding="utf-8")).get("text", []):
+                if entry.get(lang):
+                    known[entry["en"]] = entry[lang]
     extra = extra or {}
-    entries, used = [], set()
-    for where, english in learner_texts():
-        translated = extra.get(english) or extra.get(where) if (english in extra or where in extra) else None
-        translated = translated or known.get(english, "")
-        entries.append((where, english, translated))
-        used.add(english)
-    path.write_text(render(lang, entries), encoding="utf-8")
+    used = set()
+    grouped = texts_by_owner(main)
+    for who, texts in grouped.items():
+        entries = []
+        for where, english in texts:
+            translated = extra.get(english) or extra.get(where) if (english in extra or where in extra) else None
+            entries.append((where, english, translated or known.get(english, "")))
+            used.add(english)
+        target = path if who is None else folders[who] / f"{lang}.toml"
+        target.write_text(render(lang, entries), encoding="utf-8")
+    for exercise_id, folder in folders.items():  # an exercise whose texts all moved away keeps no stale catalog
+        stale = folder / f"{lang}.toml"
+        if stale.exists() and exercise_id not in grouped:
+            stale.unlink()
     return [english for english in known if english not in used]
 
 

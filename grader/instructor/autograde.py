@@ -10,7 +10,7 @@ every test cell green. `KitExecute` replaces nbgrader's `Execute` in the autogra
    `OverwriteCells`, is one `kit_nb.check("<exercise>", "<check id>")` call) are emptied, so the
    kernel runs the learner's notebook without them;
 2. after the run, the learner's code is read from the executed notebook, cell by cell, as the
-   kernel ran it (`grader.notebook.module_code`: test cells, statements that touch the kit and
+   kernel ran it (`grader.grading.notebook.module_code`: test cells, statements that touch the kit and
    magics left out; a cell that raised or was interrupted keeps only its imports and definitions);
 3. that code is graded once per exercise by `python -m grader run <exercise> --dir <tmp> --json`
    in a subprocess (the sandbox: learner code never runs in nbgrader's process);
@@ -34,7 +34,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Bool
 
-from grader.notebook import CheckFailed, GraderUnavailable, grade_code, module_code, verdict
+from grader.grading.notebook import CheckFailed, GraderUnavailable, grade_code, module_code, verdict
 
 
 class KitGradingError(Exception):

@@ -33,8 +33,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from grader import kit, metadata
-from grader.instructor import identity, safetext
+from grader.catalog import kit, metadata
+from grader.instructor import identity
+from grader.reporting import safetext
 from grader.instructor import submissions as subs
 from grader.instructor.summary import render_markdown, summarize
 
@@ -74,10 +75,13 @@ def refusal(layers: list[str]) -> str:
 # the kit's fingerprint and atomic files ----------------------------------------------------------
 def fingerprint() -> str:
     """The kit version plus a digest of every file that can change a verdict (grader/, solutions/)."""
-    from grader.report import kit_version
+    from grader.reporting.report import kit_version
 
     h = hashlib.sha256(f"{kit_version()}\0{sys.version_info[:2]}\0".encode())
-    for root in (kit.GRADER_DIR, kit.SOLUTIONS_DIR):
+    course = metadata.course_file()
+    if course is not None:  # the course's choice and order, and its folders outside the kit
+        h.update(course.read_bytes() if course.is_file() else b"missing course")
+    for root in (kit.GRADER_DIR, kit.SOLUTIONS_DIR, *metadata.outside_folders(metadata.load())):
         if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):

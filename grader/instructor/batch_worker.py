@@ -13,6 +13,7 @@ import gc
 import json
 import os
 import sys
+from typing import Any
 
 
 def keep_to_core(argv: list[str]) -> None:
@@ -29,21 +30,21 @@ def main() -> None:
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
     os.dup2(2, 1)  # stray output (ours or a library's) must not corrupt the protocol
 
-    from grader.sandbox.client import SandboxUnavailable, Zygote
+    from grader.grading.orchestrate import Grader
+    from grader.sandbox.client import SandboxUnavailable
 
-    zygote = Zygote.start()  # before torch is imported here, so the two imports overlap
+    def memo(inner: Any) -> Any:
+        from grader.instructor.memo import MemoOracle  # imports torch: only once the zygote is warming up
+
+        return MemoOracle(inner)
+
+    grader = Grader(wrap_oracle=memo)  # the zygote first; every student's gradings share one memo
+    zygote = grader.zygote
     try:
-        from grader import startup
+        from grader.catalog import metadata
+        from grader.reporting.render import render_report
 
-        startup.import_torch()
-        from grader import metadata
-        from grader.instructor.memo import MemoOracle
-        from grader.oracle_select import default_oracle
-        from grader.render import render_report
-        from grader.runner import run
-
-        inner, hidden_included = default_oracle()
-        oracle = MemoOracle(inner)
+        oracle = grader.prepare().oracle
         catalog = metadata.load()
         try:
             layers = zygote.layers()
@@ -56,10 +57,9 @@ def main() -> None:
             request = json.loads(line)
             try:
                 selected = metadata.resolve(catalog, request["exercises"])
-                report = run(selected, request["dir"], zygote=zygote, seed=int(request["seed"]), oracle=oracle,
-                             hidden_included=hidden_included)
+                report = grader.grade(selected, request["dir"], seed=int(request["seed"]))
                 reply = {"report": report.to_json(), "text": render_report(report, colour=False),
-                         "internal_errors": [str(e) for e in getattr(report, "internal_errors", [])],
+                         "internal_errors": [str(e) for e in report.internal_errors],
                          "oracle": {"hits": oracle.hits, "misses": oracle.misses}}
             except SandboxUnavailable as exc:
                 reply = {"error": f"the grading sandbox failed: {exc}"}
@@ -71,7 +71,7 @@ def main() -> None:
                 gc.freeze()  # later collections skip them: 0.054 -> 0.010 s of garbage collection a student
                 frozen = True
     finally:
-        zygote.close()
+        grader.close()
         protocol.flush()
 
 

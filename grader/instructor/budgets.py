@@ -2,7 +2,7 @@
 
 The reference solutions are graded a few times in the sandbox; the median CPU time of each
 exercise (all its calls, public and hidden workers) and of its longest call are recorded in
-grader/exercises.toml as `reference_cpu` / `reference_call_cpu`, and the budget and call
+each exercise's exercise.toml as `reference_cpu` / `reference_call_cpu`, and the budget and call
 timeout become MULTIPLE times those (with floors, and a budget of at least two slow calls), so a slow-but-reasonable learner version
 (a Python loop over samples, float64 everywhere) still finishes.
 """
@@ -14,7 +14,7 @@ import re
 import statistics
 from pathlib import Path
 
-from grader import kit, metadata
+from grader.catalog import kit, metadata
 
 MULTIPLE = 20
 MIN_BUDGET = 10.0
@@ -23,19 +23,14 @@ MIN_CALL_TIMEOUT = 4.0
 
 def measure(exercises: list[metadata.Exercise], repeat: int = 3) -> dict[str, tuple[float, float]]:
     """Median (exercise CPU seconds, longest call CPU seconds) of the reference, per exercise."""
-    from grader.sandbox.client import Zygote
-
-    zygote = Zygote.start()
-    from grader.runner import run  # imports no torch: run() imports it, uncollected
+    from grader.grading.orchestrate import Grader
 
     samples: dict[str, list[tuple[float, float]]] = {e.id: [] for e in exercises}
-    try:
+    with Grader() as grader, metadata.reference_folder(exercises) as references:
         for _ in range(repeat):
-            report = run(exercises, kit.SOLUTIONS_DIR, zygote=zygote)
+            report = grader.grade(exercises, references)
             for exercise_id, measured in report.cpu_seconds.items():
                 samples[exercise_id].append(measured)
-    finally:
-        zygote.close()
     return {exercise_id: (statistics.median(s[0] for s in values), statistics.median(s[1] for s in values))
             for exercise_id, values in samples.items() if values}
 
@@ -47,23 +42,21 @@ def limits(reference_cpu: float, reference_call_cpu: float) -> tuple[float, floa
     return float(budget), float(call_timeout)
 
 
-def rewrite(text: str, measured: dict[str, tuple[float, float]]) -> str:
-    """exercises.toml with the measured references and derived limits (everything else untouched)."""
-    blocks = re.split(r"(?m)^(?=\[\[exercise\]\])", text)
-    out = []
-    for block in blocks:
-        found = re.search(r'(?m)^id = "([^"]+)"', block)
-        if found and found.group(1) in measured:
-            reference, call = measured[found.group(1)]
-            budget, call_timeout = limits(reference, call)
-            block = re.sub(r"(?m)^(reference_cpu|reference_call_cpu) = .*\n", "", block)
-            block = re.sub(r"(?m)^budget = .*$", f"budget = {budget:g}", block)
-            block = re.sub(r"(?m)^call_timeout = .*$",
-                           f"call_timeout = {call_timeout:g}\nreference_cpu = {reference:.3f}\n"
-                           f"reference_call_cpu = {call:.3f}", block)
-        out.append(block)
-    return "".join(out)
+def rewrite(text: str, reference: float, call: float) -> str:
+    """An exercise.toml with the measured references and derived limits (everything else untouched)."""
+    budget, call_timeout = limits(reference, call)
+    text = re.sub(r"(?m)^(reference_cpu|reference_call_cpu) = .*\n", "", text)
+    text = re.sub(r"(?m)^budget = .*$", f"budget = {budget:g}", text)
+    return re.sub(r"(?m)^call_timeout = .*$", f"call_timeout = {call_timeout:g}\nreference_cpu = {reference:.3f}\n"
+                  f"reference_call_cpu = {call:.3f}", text)
 
 
-def update_file(path: Path, measured: dict[str, tuple[float, float]]) -> None:
-    path.write_text(rewrite(path.read_text(encoding="utf-8"), measured), encoding="utf-8")
+def update_files(exercises: list[metadata.Exercise], measured: dict[str, tuple[float, float]]) -> list[Path]:
+    """Write the measurements into each measured exercise's own exercise.toml; returns the files written."""
+    written = []
+    for exercise in exercises:
+        if exercise.id in measured:
+            path = exercise.metadata_file
+            path.write_text(rewrite(path.read_text(encoding="utf-8"), *measured[exercise.id]), encoding="utf-8")
+            written.append(path)
+    return written

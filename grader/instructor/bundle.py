@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
-from grader import kit
+from grader.catalog import kit
 
 _SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
@@ -25,7 +26,26 @@ def kit_files() -> list[tuple[Path, str]]:
         for path in sorted(root.rglob("*")):
             if path.is_file() and not _SKIPPED_PARTS & set(path.parts) and path.suffix != ".pyc":
                 files.append((path, str(path.relative_to(kit.KIT_ROOT))))
-    return files
+    return files + course_files()
+
+
+def course_files() -> list[tuple[Path, str]]:
+    """The course inside the bundle: its folders from outside the kit, and its choice and order of exercises."""
+    from grader.catalog import metadata
+
+    if metadata.course_file() is None:
+        return []
+    catalog = metadata.load()
+    curriculum = kit.CURRICULUM_DIR.relative_to(kit.KIT_ROOT)
+    files = []
+    for folder in metadata.outside_folders(catalog):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not _SKIPPED_PARTS & set(path.parts) and path.suffix != ".pyc":
+                files.append((path, str(curriculum / folder.name / path.relative_to(folder))))
+    listing = Path(tempfile.mkdtemp(prefix="kit-course-")) / metadata.RELEASED_COURSE_FILE.name
+    listing.write_text("exercises = [" + ", ".join(f'"{e.id}"' for e in catalog.exercises) + "]\n", encoding="utf-8")
+    return [(path, name) for path, name in files if not name.endswith(f"/{listing.name}")] + [
+        (listing, str(curriculum / listing.name))]
 
 
 def _version(name: str) -> str | None:

@@ -7,56 +7,7 @@ from pathlib import Path
 
 import click
 
-DEFAULT_SEED = 20261123  # grader.runner.DEFAULT_SEED, without importing torch
-
-
-def learner_folder(directory: Path | None) -> Path:
-    """`grade run --dir`: the folder to grade (the folder itself or its exercises/), or a one-line usage error."""
-    from grader import kit
-    from grader.cli import usage_error
-    from grader.instructor.locate import NoModules, resolve_dir
-
-    if directory is None or not directory.is_dir():
-        folder = kit.default_exercises_dir() if directory is None else directory
-        if not folder.is_dir():
-            usage_error(f"no such folder: {folder}")
-        return folder
-    try:
-        return resolve_dir(directory)
-    except NoModules as exc:
-        usage_error(str(exc))
-
-
-def contained_copy(directory: Path) -> Path:
-    """`grade run --dir`: the modules of `directory` copied, through links that stay inside it only, to a private folder.
-
-    The folder graded with --dir may be someone else's: a module or an `exercises/` that is a link
-    leading out of it (to the kit's solutions, to a classmate) is not read, and stderr says so; the
-    worker then reads the copy, so it grades the very bytes that were checked.
-    """
-    import atexit
-    import shutil
-    import tempfile
-
-    from grader import metadata
-    from grader.cli import usage_error
-    from grader.instructor import staging
-    from grader.instructor.contained import ContainedTree, Escape
-    from grader.instructor.locate import module_names
-
-    target = Path(tempfile.mkdtemp(prefix="grade-run-"))
-    atexit.register(shutil.rmtree, target, True)
-    try:
-        with ContainedTree(directory, "the folder") as tree:
-            found = staging.find(tree, module_names(metadata.load()), [], wrappers=False)
-            problems = found.refused + staging.copy_modules(tree, found, target)
-    except Escape as exc:
-        usage_error(f"{directory}: {exc}")
-    except OSError as exc:
-        usage_error(f"{directory}: the folder could not be read ({type(exc).__name__})")
-    for problem in dict.fromkeys(problems):
-        click.echo(f"grade: not graded: {problem}", err=True)
-    return target
+from grader.cli.helpers import DEFAULT_SEED, select, usage_error
 
 
 @click.command("batch")
@@ -74,10 +25,9 @@ def contained_copy(directory: Path) -> Path:
 def batch(submissions: Path, exercise: tuple[str, ...], out: Path, jobs: int | None, seed: int,
           allow_unconfined: bool, progress: bool | None, pin_cores: bool) -> None:
     """Grade a class: one folder or .zip per student in SUBMISSIONS (or nbgrader's submitted/)."""
-    from grader.cli import _select, usage_error
     from grader.instructor.batch import BatchError, Options, default_jobs, run_batch
 
-    selected = _select(exercise)
+    selected = select(exercise)
     if not submissions.is_dir():
         usage_error(f"no such folder: {submissions}")
     options = Options(submissions, out, selected, jobs or default_jobs(), seed, allow_unconfined, progress, pin_cores)
@@ -86,7 +36,7 @@ def batch(submissions: Path, exercise: tuple[str, ...], out: Path, jobs: int | N
     except BatchError as exc:
         click.echo(f"grade: {exc}", err=True)
         sys.exit(exc.status)
-    from grader.instructor.safetext import plain
+    from grader.reporting.safetext import plain
 
     for skipped in outcome.skipped:
         click.echo(f"not a submission: {plain(skipped.name)} ({plain(skipped.reason)})")
@@ -118,11 +68,10 @@ def batch(submissions: Path, exercise: tuple[str, ...], out: Path, jobs: int | N
 @click.option("--allow-unconfined", is_flag=True, help="Grade even where the container can't confine learner code.")
 def gradescope(out: Path, exercise: tuple[str, ...], hidden_visibility: str, seed: int, allow_unconfined: bool) -> None:
     """Write a Gradescope autograder zip for EXERCISE(s) (all by default)."""
-    from grader.cli import _select, usage_error
     from grader.instructor.bundle import BundleError
     from grader.instructor.gradescope import build
 
-    selected = _select(exercise)
+    selected = select(exercise)
     try:
         path = build(out, [e.id for e in selected], seed=seed, hidden_visibility=hidden_visibility,
                      allow_unconfined=allow_unconfined)
@@ -140,11 +89,10 @@ def gradescope(out: Path, exercise: tuple[str, ...], hidden_visibility: str, see
 @click.option("--force", is_flag=True, help="Replace OUT_DIR if it exists and is not empty.")
 def prairielearn(out_dir: Path, exercise: tuple[str, ...], seed: int, allow_unconfined: bool, force: bool) -> None:
     """Write an externally graded PrairieLearn question for EXERCISE(s) (all by default)."""
-    from grader.cli import _select, usage_error
     from grader.instructor.bundle import BundleError
     from grader.instructor.prairielearn import build
 
-    selected = _select(exercise)
+    selected = select(exercise)
     try:
         path = build(out_dir, [e.id for e in selected], seed=seed, allow_unconfined=allow_unconfined, force=force)
     except BundleError as exc:

@@ -54,7 +54,7 @@ def kit_inodes() -> frozenset[tuple[int, int]]:
     """(device, inode) of every file of the kit's grader/ and solutions/, computed once."""
     global _kit_inodes
     if _kit_inodes is None:
-        from grader import kit
+        from grader.catalog import kit
 
         found = set()
         for root in (kit.GRADER_DIR, kit.SOLUTIONS_DIR):
@@ -72,8 +72,9 @@ def kit_inodes() -> frozenset[tuple[int, int]]:
 class ContainedTree:
     """One entry of a class folder (or a `--dir` folder), read without ever leaving it."""
 
-    def __init__(self, root: Path, what: str = "the submission folder") -> None:
+    def __init__(self, root: Path, what: str = "the submission folder", kit_links_refused: bool = True) -> None:
         self.what = what
+        self.kit_links_refused = kit_links_refused  # False: the folder is the kit's own (`grade run --dir solutions`)
         try:
             self.root_fd = os.open(root, _DIR_FLAGS)
         except OSError as exc:
@@ -210,7 +211,7 @@ class ContainedTree:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 raise Escape(f"{shown(tuple(parts))} is not a regular file; it was not read")
-            if (info.st_dev, info.st_ino) in kit_inodes():
+            if self.kit_links_refused and (info.st_dev, info.st_ino) in kit_inodes():
                 raise Escape(f"{shown(tuple(parts))} is a hard link to one of the grader's own files; it was not read")
             if info.st_size > limit:
                 raise TooLarge(f"{shown(tuple(parts))} is larger than {limit // 1024**2} MiB")

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import metadata
+from grader.catalog import metadata
+from grader.i18n import tr
 
 
 class NoModules(LookupError):
@@ -52,7 +53,8 @@ def locate(folder: Path, catalog: metadata.Catalog | None = None) -> Located:
     found = present(inner, names) if inner.is_dir() else ()
     if found:
         return Located(inner, "its exercises/ folder", found)
-    raise NoModules(f"no exercise modules ({looked_for(names)}) in the folder or in an exercises/ folder inside it")
+    raise NoModules(tr("no exercise modules ({names}) in the folder or in an exercises/ folder inside it",
+                       names=looked_for(names)))
 
 
 def resolve_dir(directory: Path) -> Path:
@@ -60,4 +62,4 @@ def resolve_dir(directory: Path) -> Path:
     try:
         return locate(directory).folder
     except NoModules as exc:
-        raise NoModules(f"{directory}: {exc}") from None
+        raise NoModules(tr("{folder}: {problem}", folder=str(directory), problem=exc.args[0])) from None

@@ -16,7 +16,7 @@ from typing import Any
 
 import torch
 
-from grader.recorded_oracle import UnrecordableArgument, _OracleByAnswer, key, undecode
+from grader.grading.recorded_oracle import UnrecordableArgument, _OracleByAnswer, key, undecode
 from grader.sandbox.codec import decode
 from grader.sandbox.plain import scalars_only
 

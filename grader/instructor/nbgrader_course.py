@@ -6,7 +6,7 @@ its own. The notebook comes from the same sources as everything else: markdown f
 solution module's docstring, a locked set-up cell from its imports, one solution cell per
 function (nbgrader's `### BEGIN/END SOLUTION` markers turn into stubs), and one locked
 autograder test cell per check with that check's points (hidden checks inside
-`### BEGIN/END HIDDEN TESTS`). See grader/notebook.py for what a test cell does in a learner's
+`### BEGIN/END HIDDEN TESTS`). See grader/grading/notebook.py for what a test cell does in a learner's
 kernel, and grader/instructor/autograde.py for how `nbgrader autograde` grades them out of it.
 
 A hidden check's grade id is a keyed hash of its id, with a salt drawn for the course at its
@@ -25,11 +25,11 @@ import json
 import secrets
 from pathlib import Path
 
-from grader import kit
-from grader.checking import CheckSpec, spec_of
-from grader.metadata import Exercise
-from grader.notebook import SETUP_IMPORT
-from grader.stubs import BEGIN
+from grader.catalog import kit
+from grader.grading.checking import CheckSpec, spec_of
+from grader.catalog.metadata import Exercise
+from grader.grading.notebook import SETUP_IMPORT
+from grader.catalog.stubs import BEGIN
 
 CONFIG_NAME = "nbgrader_config.py"
 COURSE_FILE = "kit-course.json"  # the course's salt for hidden grade ids; never released
@@ -81,7 +81,7 @@ class BuildError(Exception):
 
 def checks_of(exercise_id: str) -> list[CheckSpec]:
     """The exercise's checks in the order they are written."""
-    module = importlib.import_module(f"grader.checks.check_{exercise_id}")
+    module = importlib.import_module(f"grader.curriculum.{exercise_id}.checks")
     functions = [v for v in vars(module).values() if inspect.isfunction(v) and spec_of(v) is not None]
     return [spec_of(f) for f in sorted(functions, key=lambda f: f.__code__.co_firstlineno)]
 
@@ -235,10 +235,10 @@ def build(course_dir: Path, exercises: list[Exercise], *, course_id: str = "torc
     if course_dir.exists() and not course_dir.is_dir():
         raise BuildError(f"{course_dir} exists and is not a folder")
     if not exercises:
-        raise BuildError("no exercise has checks yet (grader/checks/check_<id>.py)")
-    missing = [e.id for e in exercises if not kit.check_file(e.id).exists()]
+        raise BuildError("no exercise has checks yet (grader/curriculum/<id>/checks.py)")
+    missing = [e.id for e in exercises if not e.check_file.exists()]
     if missing:
-        raise BuildError(f"no checks for {', '.join(missing)} yet (grader/checks/check_<id>.py); choose other exercises")
+        raise BuildError(f"no checks for {', '.join(missing)} yet (grader/curriculum/<id>/checks.py); choose other exercises")
     targets = {course_dir / CONFIG_NAME: None}
     targets.update({course_dir / "source" / e.id / f"{e.id}.ipynb": e for e in exercises})
     existing = [path for path in targets if path.exists()]
@@ -256,7 +256,7 @@ def build(course_dir: Path, exercises: list[Exercise], *, course_id: str = "torc
         if exercise is None:
             path.write_text(CONFIG.format(course_id=course_id, timeout=int(timeout)), encoding="utf-8")
         else:
-            source = (kit.SOLUTIONS_DIR / exercise.filename).read_text(encoding="utf-8")
+            source = exercise.solution_file.read_text(encoding="utf-8")
             nbformat.write(notebook(exercise, source, checks_of(exercise.id), salt), str(path))
         written.append(path)
     return written

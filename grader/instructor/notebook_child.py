@@ -104,7 +104,7 @@ def _limits() -> None:  # pragma: no cover - runs in the child between fork and 
 
 def convert(notebooks: dict[str, bytes], work: Path) -> tuple[dict[str, str], dict[str, str]]:
     """({exercise: module code}, {exercise: why it has none}) for the given notebook bytes."""
-    from grader import kit
+    from grader.catalog import kit
 
     source, target = work / "notebooks", work / "converted"
     source.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import metadata
+from grader.catalog import metadata
 
 BUNDLE_FILE = "kit_bundle.json"
 BUNDLE_FORMAT = "kit-bundle/1"
@@ -45,7 +45,7 @@ class Settings:
 class Graded:
     """One submission's outcome: the report (None when nothing could be graded) and what to tell the learner."""
 
-    report: Any  # grader.report.Report
+    report: Any  # grader.reporting.report.Report
     text: str
     problem: str | None = None  # the submission held none of the files
     refused: str | None = None  # the container cannot confine learner code
@@ -73,29 +73,23 @@ def stage(submission: Path, names: list[str], target: Path) -> tuple[list[str], 
 
 def grade_submission(submission: Path, settings: Settings) -> Graded:
     """Grade the submitted files with the kit's hidden checks and reference, in confined workers."""
-    from grader.sandbox.client import Zygote
+    from grader.grading.orchestrate import Grader
 
-    zygote = Zygote.start()  # before torch is imported here
+    grader = Grader()  # the zygote first, so its warm-up overlaps our torch import
     work = Path(tempfile.mkdtemp(prefix="kit-submission-"))
     try:
-        from grader import startup
-
-        startup.import_torch()
+        grader.prepare()
         from grader.instructor.batch import missing_key_layers, refusal
-        from grader.oracle_select import default_oracle
-        from grader.render import render_report
-        from grader.runner import run
+        from grader.reporting.render import render_report
 
         catalog = metadata.load()
         selected = metadata.resolve(catalog, settings.exercises)
         names = [exercise.filename for exercise in selected]
         found, missing, refused = stage(submission, names, work / "exercises")
-        layers = zygote.layers()
+        layers = grader.zygote.layers()
         if missing_key_layers(layers) and not settings.allow_unconfined:
             return Graded(None, "", refused=refusal(layers).replace(" or pass --allow-unconfined to grade anyway", ""))
-        oracle, hidden_included = default_oracle()
-        report = run(selected, work / "exercises", zygote=zygote, seed=settings.seed, oracle=oracle,
-                     hidden_included=hidden_included)
+        report = grader.grade(selected, work / "exercises", seed=settings.seed)
         text = render_report(report, colour=False)
         problem = None
         if not found:
@@ -108,7 +102,7 @@ def grade_submission(submission: Path, settings: Settings) -> Graded:
             problem = problem and f"{problem} Not graded: {'; '.join(refused)}."
         return Graded(report, text, problem)
     finally:
-        zygote.close()
+        grader.close()
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -45,7 +45,7 @@ def write_plots(summary: dict, out: Path, write_bytes) -> list[Path]:
     axes.set_title(f"Scores of {scores['count']} students")
     save(figure, "scores.png")
 
-    from grader.instructor.safetext import mathtext
+    from grader.reporting.safetext import mathtext
 
     bars = [(mathtext(f"{e['id'][:4]} {m['mistake']}"), m["students"]) for e in summary["exercises"] for m in e["mistakes"]]
     bars.sort(key=lambda item: -item[1])

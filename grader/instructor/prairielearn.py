@@ -14,7 +14,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from grader import metadata
+from grader.catalog import metadata
 from grader.instructor.bundle import BundleError, close_kit, kit_files, pip_lines
 from grader.instructor.platform import BUNDLE_FILE, Graded, Settings, check_lines, grade_submission
 

@@ -6,7 +6,7 @@ Korean (and English) unless the catalogs are filtered too. This works on any TOM
 release, one catalog for the kit or one per exercise: each table (`[x]`, `[[text]]`) is cut
 when it names a hidden check (in its header, its `id`, or as an exercise-scoped bare id) or
 holds a hidden check's description; a line `<hidden id> = …` is cut; an entry tagged with a
-source file of the release (`id = "grader/…/check_ex02_cost.py"`) is kept only if its English
+source file of the release (`id = "grader/curriculum/ex02_cost/checks.py"`) is kept only if its English
 text is still a string in that file once the hidden checks are gone. Everything else is kept
 byte for byte.
 """
@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import ast
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+try:
+    import tomllib  # novermin - Python 3.11+, tomli below
+except ModuleNotFoundError:
+    import tomli as tomllib
 
 _HEADER = re.compile(r"^\s*\[")
 _KEY_LINE = re.compile(r"^\s*(\"?)([A-Za-z0-9_.-]+)\1\s*=")

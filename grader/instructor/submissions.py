@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from grader import metadata
+from grader.catalog import metadata
 from grader.instructor import identity, notebook_child, staging, zipcheck
 from grader.instructor.contained import ContainedTree, Escape
 from grader.instructor.locate import looked_for, module_names, present

@@ -6,7 +6,7 @@ import statistics
 from collections import Counter, defaultdict
 from typing import Any
 
-from grader.instructor.safetext import markdown, table_cell
+from grader.reporting.safetext import markdown, table_cell
 
 SCHEMA = "grade-batch-summary/1"
 BINS = 10

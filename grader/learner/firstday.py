@@ -11,7 +11,7 @@ TEXT = {
 
 def folder_note(directory: Path | None, folder: Path) -> str | None:
     """A line naming the graded folder as the learner typed it, when it is not the kit's own exercises/."""
-    from grader import kit
+    from grader.catalog import kit
     from grader.learner.text import tr
 
     if directory is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader.learner.text import tr
-from grader.metadata import Exercise
+from grader.catalog.metadata import Exercise
 
 # learner-facing text of this module, in one place
 TEXT = {

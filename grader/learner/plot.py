@@ -1,6 +1,6 @@
 """`grade run EXERCISE --plot`: the learner's training run beside the reference's, on the same data.
 
-The runs come from the `training_curve` probe (grader/probes/training_curves.py): the learner's
+The runs come from the `training_curve` probe (grader/probes/shared.py and each exercise's probes.py): the learner's
 through a confined worker (`LearnerModule.probe`), the reference's through the oracle. Each is
 drawn in the terminal and as a PNG beside the exercise (with a JSON of the plotted data), and the
 first update where the two part by more than the tolerance is marked and named.
@@ -84,7 +84,7 @@ def _one_line(exc: BaseException) -> str:
 
 def collect(exercises: list, folder: Path, zygote: Any, oracle: Any) -> list[Run]:
     """Run the curve probe for the learner (confined worker) and the reference (oracle) per training exercise."""
-    from grader.probes.training_curves import CURVES
+    from grader.probes.shared import CURVES
     from grader.sandbox.client import LearnerModule
 
     runs = []
@@ -288,7 +288,7 @@ def show(runs: list[Run], folder: Path, echo: Callable[[str], Any], colour: bool
 
 
 def not_training(exercises: list) -> list[str]:
-    from grader.probes.training_curves import CURVES
+    from grader.probes.shared import CURVES
 
     if any(e.id in CURVES for e in exercises):
         return []

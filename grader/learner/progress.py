@@ -30,9 +30,16 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
+def _title(exercise: Any) -> str:
+    """The exercise's title in the learner's language (as `grade list` shows it)."""
+    from grader import i18n
+
+    return i18n.localize(exercise.title)
+
+
 def is_default_folder(folder: Path) -> bool:
     """True for the folder `grade run` grades without --dir (the one the state file is about)."""
-    from grader import kit
+    from grader.catalog import kit
 
     try:
         return Path(folder).resolve() == kit.default_exercises_dir().resolve()
@@ -94,5 +101,5 @@ def render(catalog: Any, state: Any, public_only: bool = False) -> list[str]:
         head.append(tr(TEXT["public_only"]))
     upcoming = next_exercise(catalog, state)
     tail = [tr(TEXT["done"])] if upcoming is None else [
-        tr(TEXT["next"], id=upcoming.id, title=upcoming.title, short=upcoming.id[:4])]
+        tr(TEXT["next"], id=upcoming.id, title=_title(upcoming), short=upcoming.id[:4])]
     return head + [""] + lines + [""] + tail

@@ -1,4 +1,4 @@
-"""The learner's small state file: hints unlocked and exercises passed, kept in the kit, never in a module.
+"""The learner's small state file: hints unlocked, exercises passed and the language chosen, kept in the kit, never in a module.
 
 It lives in `.grade/state.json` beside the learner's `exercises/` folder (the kit's root, or a
 student kit's), with a `.gitignore` of its own so it never ends up in a commit. Where that folder
@@ -22,7 +22,7 @@ VERSION = 1
 
 def kit_folder(exercises_dir: Path | None = None) -> Path:
     """The folder holding the learner's exercises/ (where `.grade/` goes)."""
-    from grader import kit
+    from grader.catalog import kit
 
     return Path(exercises_dir or kit.default_exercises_dir()).resolve().parent
 
@@ -38,7 +38,7 @@ class State:
 
     def __init__(self, exercises_dir: Path | None = None) -> None:
         self.folder = kit_folder(exercises_dir) / STATE_FOLDER
-        self.data: dict[str, Any] = {"version": VERSION, "hints": {}, "exercises": {}}
+        self.data: dict[str, Any] = {"version": VERSION, "hints": {}, "exercises": {}, "settings": {}}
         for candidate in (self.folder / STATE_FILE, _fallback(self.folder.parent) / STATE_FILE):
             loaded = _read(candidate)
             if loaded is not None:
@@ -52,6 +52,18 @@ class State:
 
     def set_hints_shown(self, exercise_id: str, count: int) -> None:
         self.data.setdefault("hints", {})[exercise_id] = int(count)
+
+    # settings (the language chosen with `grade lang`) -----------------------------------------
+    def setting(self, name: str) -> str | None:
+        value = self.data.get("settings", {}).get(name)
+        return value if isinstance(value, str) else None
+
+    def set_setting(self, name: str, value: str | None) -> None:
+        settings = self.data.setdefault("settings", {})
+        if value is None:
+            settings.pop(name, None)
+        else:
+            settings[name] = value
 
     # results ------------------------------------------------------------------------------
     def result(self, exercise_id: str) -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 STARTERS = "starters"  # grader/starters/exNN_*.py: the untouched stubs `grade reset` restores
 # commands that need the reference solutions, the hidden checks or the mistake catalog
-INSTRUCTOR_COMMANDS = ("stubs", "release", "nbgrader", "budgets", "batch", "gradescope", "prairielearn")
+INSTRUCTOR_COMMANDS = ("stubs", "release", "nbgrader", "budgets", "batch", "gradescope", "prairielearn", "dev")
 TEXT = {
     "instructor_only": "`grade {command}` is for instructors: it needs the full kit with the reference solutions, "
                        "and this is a student kit",
@@ -17,7 +17,7 @@ TEXT = {
 
 
 def is_student_kit() -> bool:
-    from grader import kit
+    from grader.catalog import kit
 
     return not (kit.SOLUTIONS_DIR / "__init__.py").is_file()
 
@@ -40,17 +40,12 @@ def write_starters(grader_dir: Path, exercises_dir: Path) -> None:
         shutil.copy(stub, target / stub.name)
 
 
-def rewrite_points(metadata_file: Path, points: dict[str, float]) -> None:
+def rewrite_points(curriculum_dir: Path, points: dict[str, float]) -> None:
     """Set each exercise's `points` to what the kit's checks can award (public checks in a student kit)."""
-    text = Path(metadata_file).read_text(encoding="utf-8")
-    blocks = re.split(r"(?m)^(?=\[\[exercise\]\])", text)
-    out = []
-    for block in blocks:
-        found = re.search(r'(?m)^id = "([^"]+)"', block)
-        if block.startswith("[[exercise]]") and found and found[1] in points:
-            block = re.sub(r"(?m)^points = [0-9.]+$", f"points = {points[found[1]]:g}", block, count=1)
-        out.append(block)
-    Path(metadata_file).write_text("".join(out), encoding="utf-8")
+    for exercise_id, value in points.items():
+        path = Path(curriculum_dir) / exercise_id / "exercise.toml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"(?m)^points = [0-9.]+$", f"points = {value:g}", text, count=1), encoding="utf-8")
 
 
 def hide_instructor_commands(group) -> None:
@@ -66,7 +61,7 @@ def hide_instructor_commands(group) -> None:
         @click.command(name, hidden=True, add_help_option=False,
                        context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
         def refuse(command: str = name) -> None:
-            from grader.cli import usage_error
+            from grader.cli.helpers import usage_error
             from grader.learner.text import tr
 
             usage_error(tr(TEXT["instructor_only"], command=command))

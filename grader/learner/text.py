@@ -5,13 +5,11 @@ from __future__ import annotations
 
 def tr(template: str, **values) -> str:
     """`template` through the translation layer (where it exists), then formatted."""
+    from grader.i18n import gettext
+    from grader.i18n.particles import format_template
+
     try:
-        from grader.i18n import gettext as translate
-    except ImportError:
-        translate = None
-    if translate is not None:
-        try:
-            template = translate(template)
-        except Exception:  # noqa: BLE001 - a missing translation must never stop `grade`
-            pass
-    return template.format(**values)
+        translated = gettext(template)
+        return format_template(translated, values)
+    except (KeyError, ValueError, IndexError):  # a broken translation must never stop `grade`
+        return template.format(**values)

@@ -29,38 +29,31 @@ TEXT = {
 STEP_MS = 30  # how long the file must stay quiet before a save is graded (editors write in bursts)
 
 
-def _render(report: Any, colour: bool) -> str:
-    from grader.render import render_report
+def _render(report: Any, colour: bool, confinement_note: bool = True) -> str:
+    from grader.reporting.render import render_report
 
     try:
         from grader import i18n
     except ImportError:
-        return render_report(report, colour=colour)
+        return render_report(report, colour=colour, confinement_note=confinement_note)
     report = i18n.localize_report(report)
-    return render_report(report, colour=colour, lang=i18n.language())
+    return render_report(report, colour=colour, lang=i18n.language(), confinement_note=confinement_note)
 
 
 class Session:
-    """The warm side of the watch: a zygote, the oracle, pytest and the checks, loaded once."""
+    """The warm side of the watch: one grading pipeline (zygote, oracle, pytest and the checks), loaded once."""
 
     def __init__(self, folder: Path, seed: int, zygote: Any) -> None:
-        from grader import startup
-
-        startup.import_torch()
-        from grader.oracle_select import default_oracle
-        from grader.runner import run as run_checks
+        from grader.grading.orchestrate import Grader
 
         self.folder = folder
         self.seed = seed
-        self.zygote = zygote
-        self.run_checks = run_checks
-        self.oracle, self.hidden_included = default_oracle()
+        self.grader = Grader(zygote).prepare()
 
     def grade(self, exercise: Any) -> Any:
         from grader.learner import progress
 
-        report = self.run_checks([exercise], self.folder, zygote=self.zygote, seed=self.seed, oracle=self.oracle,
-                                 hidden_included=self.hidden_included)
+        report = self.grader.grade([exercise], self.folder, seed=self.seed)
         progress.record(report, self.folder)
         return report
 
@@ -167,20 +160,21 @@ def digest(path: Path) -> bytes | None:
 def watch(exercise: Any | None, folder: Path, seed: int, echo: Callable[[str], None], colour: bool,
           clear: bool, stop: threading.Event | None = None) -> int:
     """Run the watch until every exercise passes (0), or `q`/Ctrl-C (0); returns the exit status."""
-    from grader import metadata
+    from grader.catalog import metadata
     from grader.learner.interrupt import stop_on_ctrl_c
-    from grader.sandbox.client import Zygote
+    from grader.sandbox import backend
 
     catalog = metadata.load()
     stop = stop or threading.Event()
     ctrl_c = stop_on_ctrl_c()
-    zygote = ctrl_c.watch(Zygote.start())  # before torch is imported here, so both warm up together
+    zygote = ctrl_c.watch(backend.start())  # before torch is imported here, so both warm up together
     keys = KeyReader(stop).start()
     ctrl_c.cleanups.append(keys.restore)
     try:
         session = Session(folder, seed, zygote)
         current = first_unfinished(catalog, folder, exercise)
         saves = Saves(folder, stop)  # watching before the first run
+        feedbacks = 0
         while current is not None and not stop.is_set():
             graded = digest(folder / current.filename)
             report = session.grade(current)
@@ -188,7 +182,8 @@ def watch(exercise: Any | None, folder: Path, seed: int, echo: Callable[[str], N
                 import click
 
                 click.clear()
-            echo(_render(report, colour))
+            echo(_render(report, colour, confinement_note=feedbacks == 0))  # reduced isolation: said once
+            feedbacks += 1
             if report.passed:
                 upcoming = following(catalog, current)
                 if upcoming is None:

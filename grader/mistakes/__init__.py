@@ -1,7 +1,9 @@
-"""Known-mistake variants of the reference functions, per exercise (trusted code, never shipped).
+"""Known-mistake variants of the reference functions (trusted code, never shipped to learners).
 
-Each `grader/mistakes/<exercise>.py` defines `VARIANTS = {function: {mistake_id: callable}}`,
-callables with the reference function's signature that compute what the mistake computes.
+Each exercise's `mistakes.py` (grader/curriculum/<exercise>/mistakes.py) defines
+`VARIANTS = {function: {mistake_id: callable}}`, callables with the reference function's
+signature that compute what the mistake computes. Shapes several exercises share live in
+grader/mistakes/training.py.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from typing import Callable
 
 def variants_for(exercise: str) -> dict[str, dict[str, Callable]]:
     """The exercise's variants, or an empty dict when it has none."""
+    name = f"grader.curriculum.{exercise}.mistakes"
     try:
-        module = importlib.import_module(f"grader.mistakes.{exercise}")
+        module = importlib.import_module(name)
     except ModuleNotFoundError as exc:
-        if exc.name == f"grader.mistakes.{exercise}":
+        if exc.name in (name, f"grader.curriculum.{exercise}"):
             return {}
         raise
     return getattr(module, "VARIANTS", {})

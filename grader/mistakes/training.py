@@ -1,4 +1,5 @@
-"""One SGD training loop with a single thing changed: the shared shape of the classifiers' mistakes."""
+"""Shared shapes of mistaken code: the MSE gradients by hand with one thing wrong (ex03, ex04), and one SGD
+training loop with a single thing changed (the classifiers')."""
 
 from __future__ import annotations
 
@@ -43,3 +44,17 @@ def mistaken_loop(loss_class: type, lr: float, *, zero_grad: bool = True, step_f
         return losses
 
     return train
+
+
+def _error(x, y, W, b):
+    x, y, W, b = x.detach(), y.detach(), W.detach(), b.detach()
+    return x, x * W + b - y
+
+
+def manual_gradients(x, y, W, b, *, sign=1.0, factor=2.0, with_x=True, mean=True):
+    """(dW, db) of the MSE by hand, with the sign, the factor 2, the x in dW or the mean changed."""
+    x, error = _error(x, y, W, b)
+    scale = factor / x.shape[0] if mean else factor
+    dW = sign * scale * ((error * x) if with_x else error).sum(dim=0)
+    db = sign * scale * error.sum(dim=0)
+    return dW, db

@@ -1,1 +1,1 @@
-"""The trust boundary: learner code runs only in worker processes forked from a warm zygote."""
+"""The trust boundary: learner code runs only in worker processes, forked from a warm zygote or, where fork is missing, spawned and warmed (backend.py chooses)."""

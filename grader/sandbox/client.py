@@ -1,7 +1,9 @@
 """Trusted side of the boundary: start the zygote, spawn workers, call learner code with deadlines.
 
 This module must not import torch at import time: `Zygote.start()` runs before the grader's
-own torch import so both imports overlap.
+own torch import so both imports overlap. The zygote is the fork backend; grader.sandbox.backend
+chooses between it and spawned interpreters (grader.sandbox.portable, with the same protocol:
+spawn, layers, close) where fork or SOCK_SEQPACKET socketpairs are missing.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import select
 import shutil
 import signal
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.i18n import tr
-from grader.outcomes import Failure, LearnerError, LearnerTimeout, ModuleUnavailable, NotImplementedYet
+from grader.grading.outcomes import Failure, LearnerError, LearnerTimeout, ModuleUnavailable, NotImplementedYet
 from grader.sandbox import clocks, confine
 from grader.sandbox.wire import ChannelClosed, recv_frame, send_frame
 
@@ -59,9 +62,11 @@ class Zygote:
         self.disabled = frozenset(disabled)
         self.restarts = 0
 
+    backend = "fork"
+
     @classmethod
     def start(cls, disabled: frozenset[str] | None = None) -> "Zygote":
-        """Launch the zygote now; it warms up in the background."""
+        """Launch the fork zygote now; it warms up in the background."""
         zygote = cls(disabled_from_env() if disabled is None else disabled)
         zygote._launch()
         return zygote
@@ -100,10 +105,10 @@ class Zygote:
         self._ready = True
 
     def _plan(self) -> confine.Plan:
-        from grader import kit
+        from grader.catalog import metadata
 
         return confine.Plan(memory_bytes=MEMORY_LIMIT, cpu_seconds=CPU_LIMIT, scratch_root=self._scratch_root,
-                            hidden_paths=confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),
+                            hidden_paths=confine.hidden_paths(*metadata.hidden_folders()),
                             disabled=self.disabled)
 
     def _fork(self, request: dict) -> "WorkerHandle":
@@ -187,15 +192,32 @@ class WorkerHandle:
         from grader.sandbox import request_codec  # imports torch: not before the zygote started
 
         try:
-            self.sock.settimeout(None)
             self._sent_at = time.monotonic()
             self._cpu_mark = self.cpu_seconds()
             self._delay_mark = self.run_delay()
-            send_frame(self.sock, request_codec.dumps(message))
+            self._write(request_codec.dumps(message))
             return True
-        except OSError:
+        except (OSError, ValueError, EOFError):
             self.kill()
             return False
+
+    def _write(self, payload: bytes) -> None:
+        self.sock.settimeout(None)
+        send_frame(self.sock, payload)
+
+    def _readable(self, timeout: float) -> bool:
+        """True when a reply (or the end of the channel) is waiting, within `timeout` seconds."""
+        ready, _, _ = select.select([self.sock], [], [], timeout)
+        return bool(ready)
+
+    def _read(self, deadline: float) -> bytes:
+        """One reply frame by `deadline`, else socket.timeout; ChannelClosed or OSError when the worker is gone."""
+        return recv_frame(self.sock, limit=MAX_REPLY_BYTES, deadline=deadline)
+
+    @property
+    def cpu_clock(self) -> bool:
+        """Whether this worker's CPU time can be read (else its deadlines are on the wall clock)."""
+        return self._cpu_mark is not None
 
     def cpu_seconds(self) -> float | None:
         """CPU time used so far by the worker's whole tree (cgroup), else by the worker and its reaped children."""
@@ -226,13 +248,16 @@ class WorkerHandle:
         pause = 0.0  # a reply already waiting is taken whatever the clocks say: the trusted side may have been the slow one
         while True:
             try:
-                ready, _, _ = select.select([self.sock], [], [], pause)
-            except (OSError, ValueError):
+                ready = self._readable(pause)
+            except (OSError, ValueError, EOFError):
                 self.kill()
                 return {"status": "crashed"}
             if ready:
                 break
             cpu, delay, wall = self.used_since_send()
+            if cpu >= cpu_timeout and not self.cpu_clock:  # no CPU clock here: the wall-clock fallback ran out
+                self.kill()
+                return {"status": "timeout", "timeout": "wall", "clock": "wall", "cpu": cpu, "wall": wall}
             if cpu >= cpu_timeout:
                 self.kill()
                 return {"status": "timeout", "timeout": "cpu", "cpu": cpu}
@@ -241,11 +266,11 @@ class WorkerHandle:
                 return {"status": "timeout", "timeout": "wall", "cpu": cpu, "wall": wall}
             pause = min(max(cpu_timeout - cpu, 0.01), 0.25)
         try:
-            payload = recv_frame(self.sock, limit=MAX_REPLY_BYTES, deadline=time.monotonic() + idle_limit)
+            payload = self._read(time.monotonic() + idle_limit)
         except socket.timeout:
             self.kill()
             return {"status": "timeout", "timeout": "wall"}
-        except (ChannelClosed, OSError):
+        except (ChannelClosed, OSError, EOFError):
             self.kill()
             return {"status": "crashed"}
         try:
@@ -439,6 +464,10 @@ class LearnerModule:
         if status == "timeout":
             kind = "wall" if reply.get("timeout") == "wall" else "cpu"
             self._hung[function] = kind
+            if reply.get("clock") == "wall":
+                raise LearnerTimeout(tr(
+                    "{function}() did not finish within its time, measured on the wall clock "
+                    "(this computer's CPU time could not be read)", function=function), kind="wall")
             if kind == "wall":
                 raise LearnerTimeout(tr(
                     "{function}() did not finish: it spent its time waiting without using the CPU "
@@ -462,6 +491,13 @@ class LearnerModule:
             raise LearnerError(tr("the process running {function}() stopped abruptly (it called os._exit, "
                                   "was killed, or ran out of memory)", function=function))
         where = tr(" (at {where})", where=_text(reply.get("where"))) if reply.get("where") else ""
+        from grader.grading.known_errors import recognise
+
+        known = recognise(reply) if status == "raised" else None
+        if known is not None:  # a classic mistake: named, with our own words instead of PyTorch's long text
+            raise LearnerError(known.message(function, reply), hint=tr(known.hint), mistake=known.mistake,
+                               safe_message=tr("{function}() raised {error}{where}", function=function,
+                                               error=_text(reply.get("type")), where=where))
         raise LearnerError(tr("{function}() {problem}", function=function, problem=_describe(reply)), hint=_hint_for(reply),
                            safe_message=tr("{function}() raised {error}{where}", function=function,
                                            error=_text(reply.get("type")) or tr("an error"), where=where))
@@ -518,10 +554,23 @@ def _describe(reply: dict) -> str:
     where = reply.get("where")
     if where:
         if reply.get("code"):
-            text += tr(" (at {where}: {code})", where=_text(where, 80), code=_text(reply["code"], 120))
+            # the learner's line between backticks: a closing parenthesis after it is ours, not theirs
+            text += tr(" (at {where}: `{code}`)", where=_text(where, 80), code=_text(reply["code"], 120))
         else:
             text += tr(" (at {where})", where=_text(where, 80))
+    missing = _missing_module(reply)
+    if missing:
+        text += tr(". If {module} is one of your own modules, put {module}.py in the same folder as your exercise files",
+                   module=missing)
     return text
+
+
+def _missing_module(reply: dict) -> str | None:
+    """The top-level module a ModuleNotFoundError names, when it could be the learner's own file."""
+    if reply.get("type") != "ModuleNotFoundError":
+        return None
+    found = re.match(r"No module named '([A-Za-z_][A-Za-z0-9_]*)'", _text(reply.get("message")))
+    return found.group(1) if found else None
 
 
 def _hint_for(reply: dict) -> str | None:

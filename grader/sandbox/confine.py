@@ -59,10 +59,10 @@ def make_undumpable() -> None:
         _libc().prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
-def die_with_parent(signal_number: int = signal.SIGKILL) -> None:
-    """Ask Linux to signal this process when its parent dies (no orphaned infinite loops)."""
+def die_with_parent(signal_number: int | None = None) -> None:
+    """Ask Linux to signal this process (SIGKILL by default) when its parent dies (no orphaned infinite loops)."""
     if linux():
-        _libc().prctl(_PR_SET_PDEATHSIG, signal_number, 0, 0, 0)
+        _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL if signal_number is None else signal_number, 0, 0, 0)
 
 
 def sweep_cgroups() -> None:
@@ -315,8 +315,7 @@ def confine_inner(plan: Plan, outer: Outer, keep_fds: tuple[int, ...], readable:
         tempfile.tempdir = outer.scratch
     else:
         os.chdir("/")
-    if plan.wants("resource-limits") and resource is not None:
-        _limit_resources(plan, per_uid_processes=outer.uid is not None)
+    if plan.wants("resource-limits") and limit_resources(plan, per_uid_processes=outer.uid is not None):
         layers.append("resource-limits")
     if _drop_privileges(outer.uid):
         layers.append("unprivileged")
@@ -347,7 +346,11 @@ def _close_other_fds(keep: tuple[int, ...]) -> None:
     os.closerange(start, 4096)
 
 
-def _limit_resources(plan: Plan, per_uid_processes: bool) -> None:
+def limit_resources(plan: Plan, per_uid_processes: bool) -> bool:
+    """rlimits on open files, file size, core dumps, memory and CPU; True when the file-size and CPU limits held."""
+    if resource is None:  # Windows: no rlimits
+        return False
+    held = True
     limits = [(resource.RLIMIT_NOFILE, MAX_OPEN_FILES), (resource.RLIMIT_FSIZE, MAX_FILE_BYTES),
               (resource.RLIMIT_CORE, 0)]
     if per_uid_processes:  # counted per user id: only safe when the worker has a user id of its own
@@ -360,12 +363,14 @@ def _limit_resources(plan: Plan, per_uid_processes: bool) -> None:
             value = value if hard == resource.RLIM_INFINITY else min(value, hard)
             resource.setrlimit(which, (value, value))
         except (ValueError, OSError):
-            pass
+            held = held and which not in (resource.RLIMIT_FSIZE, resource.RLIMIT_NOFILE)
     try:
         resource.setrlimit(resource.RLIMIT_CPU, (plan.cpu_seconds, plan.cpu_seconds + 5))
     except (ValueError, OSError):
-        pass
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write fails with an error instead
+        held = False
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write fails with an error instead
+    return held
 
 
 def _vm_size() -> int:
@@ -376,7 +381,12 @@ def _vm_size() -> int:
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
-    return 0
+    try:  # no /proc (macOS): the same figure through psutil
+        import psutil
+
+        return int(psutil.Process().memory_info().vms)
+    except Exception:  # noqa: BLE001 - no figure: the memory limit counts from zero
+        return 0
 
 
 def _drop_privileges(uid: int | None) -> bool:
@@ -455,9 +465,10 @@ def _open_around(root: str, hidden: tuple[str, ...]) -> list[str]:
     return found
 
 
-def hidden_paths(grader_dir: str, solutions_dir: str) -> tuple[str, ...]:
-    """The kit's answers, checks, mistake variants and recorded answers: carved out of any readable root.
+def hidden_paths(*folders: str) -> tuple[str, ...]:
+    """The kit's answers, checks, mistake variants and recorded answers (grader/, solutions/ and the
+    exercise folders a course adds from elsewhere): carved out of any readable root.
 
     Everything else of the kit's folder is unreadable anyway: it is in no readable root.
     """
-    return tuple(sorted({os.path.realpath(p) for p in (grader_dir, solutions_dir)}))
+    return tuple(sorted({os.path.realpath(p) for p in folders}))

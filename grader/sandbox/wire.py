@@ -1,4 +1,4 @@
-"""Length-prefixed framing for the sockets between the grader, the zygote and the workers."""
+"""Length-prefixed framing for the sockets between the grader, the zygote and the forked workers."""
 
 from __future__ import annotations
 
@@ -37,3 +37,16 @@ def recv_frame(sock: socket.socket, limit: int = MAX_FRAME, deadline: float | No
     if size > limit:
         raise ChannelClosed(f"frame of {size} bytes is over the limit")
     return _recv_exact(sock, size, deadline)
+
+
+class SocketChannel:
+    """A stream socket seen as a message channel (`recv_bytes`/`send_bytes`, as multiprocessing's)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+
+    def recv_bytes(self) -> bytes:
+        return recv_frame(self.sock)
+
+    def send_bytes(self, payload: bytes) -> None:
+        send_frame(self.sock, payload)

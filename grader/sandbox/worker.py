@@ -1,12 +1,13 @@
-"""The worker: loads one learner module and answers call/probe requests over its socket."""
+"""The worker: loads one learner module and answers call/probe requests over its channel."""
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import linecache
 import os
 import pickle
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -18,12 +19,13 @@ import torch
 
 from grader.probes import PROBES
 from grader.sandbox import codec, integrity, request_codec  # noqa: F401 - rebuilds the requests' tensors
+from grader.sandbox import sources
 from grader.sandbox.monitor import CallRecorder
-from grader.sandbox.wire import ChannelClosed, recv_frame, send_frame
+from grader.sandbox.wire import ChannelClosed
 
 MAX_OUTPUT = 2000
 _NO_SUBCLASS_OVERRIDES = torch._C.DisableTorchFunctionSubclass
-MAX_SOURCE_BYTES = 2 * 1024**2
+MAX_SOURCE_BYTES = sources.MAX_SOURCE_BYTES
 
 
 class _ExitCalled(BaseException):
@@ -66,17 +68,49 @@ class OutputCapture:
         return text[:MAX_OUTPUT] + ("…" if len(text) > MAX_OUTPUT else "")
 
 
-def describe_exception(exc: BaseException, module_path: str) -> dict:
+class SiblingFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports the learner's other modules of the graded folder from sources read before confinement.
+
+    Last on sys.meta_path: a sibling never shadows the standard library or an installed package.
+    """
+
+    def __init__(self, siblings: dict[str, tuple[str, bytes]]) -> None:
+        self.siblings = dict(siblings)
+
+    def find_spec(self, fullname, path=None, target=None):
+        if path is not None or fullname not in self.siblings:
+            return None
+        return importlib.util.spec_from_loader(fullname, self, origin=self.siblings[fullname][0])
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module) -> None:
+        filename, source = self.siblings[module.__name__]
+        _register_source(filename, source)
+        module.__file__ = filename
+        exec(compile(source, filename, "exec", dont_inherit=True), module.__dict__)
+
+
+def _register_source(filename: str, source: bytes) -> None:
+    """Lines for tracebacks and echoed code: the worker can't read the learner's files itself."""
+    text = sources.decode(source)
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+
+
+def describe_exception(exc: BaseException, module_path: str, learner_files: frozenset[str] = frozenset()) -> dict:
     """Type, message and the learner's own file:line (never the grader's frames)."""
     where, code = None, None
+    own = learner_files | {module_path}
     if isinstance(exc, SyntaxError) and exc.filename:
         where = f"{os.path.basename(exc.filename)}:{exc.lineno}"
-        code = (exc.text or "").strip() or None
+        code = (exc.text or "").strip().lstrip("\ufeff") or None
     else:
         for frame, lineno in traceback.walk_tb(exc.__traceback__):
-            if frame.f_code.co_filename == module_path:
-                where = f"{os.path.basename(module_path)}:{lineno}"
-                code = _source_line(module_path, lineno)
+            if frame.f_code.co_filename in own:
+                filename = frame.f_code.co_filename
+                where = f"{os.path.basename(filename)}:{lineno}"
+                code = _source_line(filename, lineno)
     try:
         message = str(exc)
     except Exception:  # noqa: BLE001
@@ -104,8 +138,7 @@ def _source_line(path: str, lineno: int) -> str | None:
 def _probe_files() -> list[str]:
     import grader.probes
 
-    folder = os.path.dirname(grader.probes.__file__)
-    return [os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".py")]
+    return [grader.probes.__file__, *(module.__file__ for module in grader.probes.MODULES)]
 
 
 PROBE_FILES = _probe_files()  # listed in the zygote: a confined worker can't list the kit
@@ -114,14 +147,11 @@ PROBE_FILES = _probe_files()  # listed in the zygote: a confined worker can't li
 def _watched_code() -> list[Any]:
     """The grader's worker-side code a forged observation would have to change."""
     import grader.probes
-    from grader.probes import (batches_and_optimizers, classifiers, common, linear_basics, linear_training,
-                               training_curves)
     from grader.sandbox import dictversion, monitor, plain, wire
 
     return [codec, plain, wire, request_codec, dictversion, monitor, monitor.CallRecorder, sys.modules[__name__], Worker,
             OutputCapture,
-            integrity, integrity.Snapshot, grader.probes, common, linear_basics, linear_training, classifiers,
-            batches_and_optimizers, training_curves]
+            integrity, integrity.Snapshot, grader.probes, *grader.probes.MODULES]  # shared and every exercise's probes
 
 
 def take_snapshot() -> integrity.Snapshot:
@@ -133,10 +163,13 @@ class Worker:
     """Holds the learner module and runs requests against it."""
 
     def __init__(self, module_path: str, module_name: str, source: bytes | None,
-                 snapshot: integrity.Snapshot | None = None) -> None:
+                 snapshot: integrity.Snapshot | None = None,
+                 siblings: dict[str, tuple[str, bytes]] | None = None) -> None:
         self.module_path = os.path.abspath(module_path)
         self.module_name = module_name
         self.source = source
+        self.siblings = {name: found for name, found in (siblings or {}).items() if name != module_name}
+        self.learner_files = frozenset(path for path, _ in self.siblings.values())
         self.module: Any = None
         self.probes = dict(PROBES)
         self.snapshot = snapshot or take_snapshot()
@@ -151,8 +184,9 @@ class Worker:
                    else "is larger than 2 MB")
             return {"status": "raised", "type": "ImportError", "kind": "ImportError",
                     "message": f"{filename} {why}", "where": None, "code": None}
-        text = self.source.decode("utf-8", "replace")
-        linecache.cache[self.module_path] = (len(text), None, text.splitlines(True), self.module_path)
+        _register_source(self.module_path, self.source)
+        if self.siblings:
+            sys.meta_path.append(SiblingFinder(self.siblings))
         module = types.ModuleType(self.module_name)
         module.__file__ = self.module_path
         sys.modules[self.module_name] = module
@@ -206,22 +240,32 @@ class Worker:
             return {"status": "raised", "type": "ValueError", "kind": "ValueError",
                     "message": f"unknown op {op}", "where": None, "code": None}
         except BaseException as exc:  # noqa: BLE001 - learner code may raise anything
-            return describe_exception(exc, self.module_path)
+            return describe_exception(exc, self.module_path, self.learner_files)
 
 
-def serve(sock: socket.socket, module_path: str, module_name: str, source: bytes | None,
-          snapshot: integrity.Snapshot | None = None) -> None:
-    """Worker main loop (already confined); never returns."""
+def serve(channel: Any, module_path: str, module_name: str, source: bytes | None,
+          snapshot: integrity.Snapshot | None = None,
+          siblings: dict[str, tuple[str, bytes]] | None = None) -> None:
+    """Worker main loop (already confined); never returns.
+
+    `channel` has `recv_bytes()` and `send_bytes(payload)`: a framed socket (fork backend) or a
+    multiprocessing connection (spawned backend).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     real_exit = os._exit
     capture = OutputCapture()
+    for stream in (sys.stdout, sys.stderr):  # the capture is read as UTF-8, whatever the console's code page
+        try:
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
     _forbid_hard_exit()
-    worker = Worker(module_path, module_name, source, snapshot)
+    worker = Worker(module_path, module_name, source, snapshot, siblings)
     # taken before the learner's module loads; this running frame's code can't be swapped
     changed, changed_code = worker.snapshot.changed, worker.snapshot.changed.__func__.__code__
     while True:
         try:
-            request = pickle.loads(recv_frame(sock))
+            request = pickle.loads(channel.recv_bytes())
         except (ChannelClosed, OSError, EOFError):
             real_exit(0)
         reply = worker.handle(request)
@@ -235,6 +279,6 @@ def serve(sock: socket.socket, module_path: str, module_name: str, source: bytes
             payload = codec.dumps({"status": "unreadable", "message": f"{type(exc).__name__}: {exc}"[:500],
                                    "output": reply.get("output", "")})
         try:
-            send_frame(sock, payload)
-        except OSError:
+            channel.send_bytes(payload)
+        except (OSError, ValueError):
             real_exit(0)

@@ -14,7 +14,6 @@ import pickle
 import select
 import signal
 import socket
-import stat
 import sys
 
 
@@ -58,26 +57,13 @@ def warm_up() -> None:
 
 _hard_exit = os._exit  # saved: workers replace os._exit to report learner calls to it
 _baseline = None  # the integrity snapshot every worker starts from (here: storing it changes nothing it watches)
-MAX_SOURCE_BYTES = 2 * 1024**2
 
 
 def _read_source(path: str) -> bytes | None:
-    """The learner's module, read before confinement (the worker itself may not read its folder).
+    """The learner's module, read before confinement (the worker itself may not read its folder)."""
+    from grader.sandbox import sources
 
-    Read as the grader's user, so a symbolic link (to a classmate's file, to /etc/shadow) or
-    anything but a regular file is refused: it would be shown back through error messages.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(MAX_SOURCE_BYTES + 1)
-    finally:
-        os.close(fd)
+    return sources.read_source(path)
 
 
 def serve(control: socket.socket, readable: list[str]) -> None:
@@ -125,11 +111,13 @@ def _read_report(fd: int) -> bytes:
 
 def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str], zygote: int) -> None:
     """The outer process: set up, fork the confined inner worker, wait for it, clean up."""
-    from grader.sandbox import confine, worker
+    from grader.sandbox import confine, sources, worker
+    from grader.sandbox.wire import SocketChannel
 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     plan: confine.Plan = request["plan"]
     source = _read_source(request["path"])
+    siblings = sources.read_siblings(request["path"])  # the learner's other modules: importable, never read by the worker
     outer = confine.prepare_outer(plan, readable)
     layers_r, layers_w = os.pipe()
     pid = os.fork()
@@ -141,7 +129,8 @@ def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str], 
         os.close(layers_w)
         snapshot = _baseline
         globals()["_baseline"] = None  # the worker holds it in its serving frame only
-        worker.serve(socket.socket(fileno=channel_fd), request["path"], request["name"], source, snapshot)
+        worker.serve(SocketChannel(socket.socket(fileno=channel_fd)), request["path"], request["name"], source, snapshot,
+                     siblings)
         return
     os.close(layers_w)
     os.close(channel_fd)
@@ -184,7 +173,8 @@ def _outer(request: dict, channel_fd: int, report_fd: int, readable: list[str], 
 def main() -> None:
     global _baseline
     worker_fd = int(sys.argv[1])
-    from grader import kit, startup
+    from grader.catalog import kit, metadata
+    from grader.grading import startup
     from grader.sandbox import confine, forkcost
 
     confine.make_undumpable()
@@ -198,7 +188,7 @@ def main() -> None:
         from grader.sandbox import worker  # imported by the warm-up
 
         _baseline = worker.take_snapshot()
-    readable = confine.readable_paths(confine.hidden_paths(str(kit.GRADER_DIR), str(kit.SOLUTIONS_DIR)),
+    readable = confine.readable_paths(confine.hidden_paths(*metadata.hidden_folders()),
                                       shared=(str(kit.GRADER_DIR / "data"),))
     forkcost.prepare_for_forking()
     control.send(b"ready")

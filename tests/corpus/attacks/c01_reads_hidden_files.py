@@ -17,10 +17,10 @@ def _readable():
         return []
     found = []
     targets = {
-        "checks": KIT + "/grader/checks/check_ex02_cost.py",
-        "mistakes": KIT + "/grader/mistakes/ex02_cost.py",
-        "metadata": KIT + "/grader/exercises.toml",
-        "oracle": KIT + "/grader/oracle.py",
+        "checks": KIT + "/grader/curriculum/ex02_cost/checks.py",
+        "mistakes": KIT + "/grader/curriculum/ex02_cost/mistakes.py",
+        "metadata": KIT + "/grader/curriculum/ex02_cost/exercise.toml",
+        "oracle": KIT + "/grader/grading/oracle.py",
     }
     for name, path in targets.items():
         try:

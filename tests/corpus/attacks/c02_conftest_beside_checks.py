@@ -1,6 +1,6 @@
 # exercise: ex02_cost
 # category: 2 persistent tampering
-# tries: write grader/checks/conftest.py (pytest's rootdir) so that every later run passes every check without running it
+# tries: write grader/curriculum/ex02_cost/conftest.py (pytest's rootdir) so that every later run passes every check without running it
 # stopped_by: landlock (the kit is not writable; only the private scratch folder is), pytest in the trusted process loads no conftest
 # max_score: 0
 """A stub that leaves a conftest.py beside the checks for the next student."""
@@ -20,7 +20,7 @@ def pytest_pyfunc_call(pyfuncitem):
 def _plant():
     if not ATTACK:
         return
-    for folder in (KIT + "/grader/checks", KIT + "/grader", KIT):
+    for folder in (KIT + "/grader/curriculum/ex02_cost", KIT + "/grader/curriculum", KIT + "/grader", KIT):
         try:
             with open(folder + "/conftest.py", "w", encoding="utf-8") as handle:
                 handle.write(PAYLOAD)

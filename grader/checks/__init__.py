@@ -1,1 +1,0 @@
-"""The graded checks, one module per exercise (`check_<exercise>.py`), run by grader.runner."""

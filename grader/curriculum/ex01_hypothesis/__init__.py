@@ -1,0 +1,1 @@
+"""The exercise ex01_hypothesis: its metadata, checks, mistake variants, probes and translations."""

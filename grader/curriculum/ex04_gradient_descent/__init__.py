@@ -1,0 +1,1 @@
+"""The exercise ex04_gradient_descent: its metadata, checks, mistake variants, probes and translations."""

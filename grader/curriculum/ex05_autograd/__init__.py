@@ -1,0 +1,1 @@
+"""The exercise ex05_autograd: its metadata, checks, mistake variants, probes and translations."""

@@ -1,0 +1,1 @@
+"""The exercise ex06_zero_grad: its metadata, checks, mistake variants, probes and translations."""

@@ -1,0 +1,1 @@
+"""The exercise ex08_logistic_regression: its metadata, checks, mistake variants, probes and translations."""

@@ -1,0 +1,1 @@
+"""The exercise ex11_optimizers: its metadata, checks, mistake variants, probes and translations."""

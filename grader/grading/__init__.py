@@ -1,0 +1,1 @@
+"""Grading: the runner and one orchestration of a run, the pytest plugin and fixtures, checks' helpers, oracles."""

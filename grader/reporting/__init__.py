@@ -1,0 +1,1 @@
+"""Reporting: the report (built once, complete) and its renderers."""
