@@ -16,7 +16,7 @@ import pytest
 from grader.catalog import kit
 from grader.sandbox import backend, portable
 from grader.sandbox.client import LearnerModule, SandboxUnavailable
-from grader.grading.outcomes import LearnerTimeout
+from grader.grading.outcomes import LearnerTimeout, ModuleUnavailable
 
 from emulation import PLATFORMS, emulated_python
 
@@ -191,9 +191,10 @@ def test_the_in_notebook_check_works_with_the_portable_backend_and_says_once_wha
     assert out.count("✓") == 2
 
 
-def test_closing_the_portable_backend_leaves_no_process_and_no_folder(tmp_path):
+def test_closing_the_portable_backend_leaves_no_process_and_no_folder(tmp_path, monkeypatch):
     import psutil
 
+    monkeypatch.setenv(portable.REUSE_ENV, "0")  # each hand-over starts a spare warming beside the worker
     workers = portable.PortableWorkers.start(spares=1)
     (tmp_path / "m.py").write_text("def f():\n    return 1\n", encoding="utf-8")
     module = LearnerModule(zygote=workers, path=tmp_path / "m.py", name="m", budget=30.0, call_timeout=10.0)
@@ -204,3 +205,73 @@ def test_closing_the_portable_backend_leaves_no_process_and_no_folder(tmp_path):
     workers.close()
     assert not os.path.exists(root)  # scratch folders and the channel's socket went with it
     assert not [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+
+
+# reuse: a clean worker serves the same folder's next module ---------------------------------------
+FRESH = "import torch\ndef f():\n    return [str(torch.zeros(1).dtype), torch.rand(2).tolist(), torch.is_grad_enabled()]\n"
+DIRTY = {
+    "default_dtype": "import torch\ntorch.set_default_dtype(torch.float64)\n",
+    "thread_left_running": "import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n",
+    "torch_function_patched": "import torch\ntorch.zeros = lambda *a, **k: torch.ones(*a, **k)\n",
+    "anomaly_mode_on": "import torch\ntorch.autograd.set_detect_anomaly(True)\n",
+    "threads_changed": "import torch\ntorch.set_num_threads(3)\n",
+    "path_changed": "import sys\nsys.path.append('elsewhere')\n",
+    "library_constant_changed": "import math\nmath.pi = 3\n",
+    "builtin_shadowed_in_a_library": "import torch.nn.functional as F\nF.len = lambda x: 0\n",
+}
+
+
+def _serve(workers, folder: Path, name: str, source: str, call: str | None = "f"):
+    """Grade one module of `folder` in the backend, then retire it as the end of an exercise does."""
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.py").write_text(source + "\ndef f():\n    return 1\n" if call is None else source, encoding="utf-8")
+    module = LearnerModule(zygote=workers, path=folder / f"{name}.py", name=name, budget=30.0, call_timeout=10.0)
+    try:
+        value = module.call("f").value
+    except ModuleUnavailable as exc:  # the integrity check caught the change already (reported as tampering)
+        value = exc
+    pid = module._spawned[0].pid
+    module.close()
+    return pid, value
+
+
+def test_a_clean_worker_serves_the_folder_s_next_module_as_it_served_the_first(tmp_path):
+    workers = portable.PortableWorkers.start(spares=1)
+    try:
+        first, expected = _serve(workers, tmp_path / "w", "first", FRESH)
+        consuming = "import torch, random\nimport numpy\ndef f():\n    torch.manual_seed(5)\n    " \
+                    "open('left.txt', 'w').write('x')\n    return [torch.rand(3).tolist(), random.random(), numpy.random.rand()]\n"
+        second, _ = _serve(workers, tmp_path / "w", "second", consuming)
+        third, value = _serve(workers, tmp_path / "w", "third", FRESH)
+        assert first == second == third and workers.reused == 2  # one interpreter, handed the folder's next modules
+        assert value == expected  # the random generators put back as they were before the first module
+        fourth, listing = _serve(workers, tmp_path / "w", "fourth", "import os\ndef f():\n    return os.listdir('.')\n")
+        assert fourth == first and listing == []  # the private folder emptied between modules
+    finally:
+        workers.close()
+
+
+@pytest.mark.parametrize("change", sorted(DIRTY))
+def test_a_module_that_changed_the_process_never_hands_it_on(change, tmp_path):
+    import psutil
+
+    workers = portable.PortableWorkers.start(spares=1)
+    try:
+        first, _ = _serve(workers, tmp_path / "w", "first", DIRTY[change], call=None)
+        second, value = _serve(workers, tmp_path / "w", "second", FRESH)
+        assert first != second and workers.reused == 0, change
+        assert value[0] == "torch.float32" and value[2] is True
+        assert not psutil.pid_exists(first) or psutil.Process(first).status() == "zombie"
+    finally:
+        workers.close()
+
+
+def test_two_folders_never_share_a_worker(tmp_path):
+    workers = portable.PortableWorkers.start(spares=1)
+    try:
+        alice, _ = _serve(workers, tmp_path / "alice", "first", FRESH)
+        bob, _ = _serve(workers, tmp_path / "bob", "first", FRESH)
+        alice_again, _ = _serve(workers, tmp_path / "alice", "second", FRESH)
+        assert len({alice, bob, alice_again}) == 3 and workers.reused == 0
+    finally:
+        workers.close()

@@ -203,6 +203,14 @@ class GradingPlugin:
             self._pending[item.nodeid] = result
             pytest.skip("dependency")
 
+    def pytest_runtest_teardown(self, item, nextitem) -> None:
+        """After an exercise's last check its workers are retired, before the next exercise asks for one."""
+        if nextitem is not None and getattr(nextitem, "module", None) is item.module:
+            return
+        module = self.session.modules.get(getattr(item.module, "EXERCISE", None))
+        if module is not None:
+            module.close()
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         yield

@@ -287,6 +287,10 @@ class WorkerHandle:
         """Send a request and wait for the decoded reply within `cpu_timeout` seconds of CPU."""
         return self.receive(max(cpu_timeout, 0.001)) if self.send(message) else {"status": "crashed"}
 
+    def retire(self) -> None:
+        """The module is done with this worker: the fork backend ends it (the portable one may reuse it)."""
+        self.kill()
+
     def kill(self) -> None:
         """SIGKILL the worker (its PID namespace dies with it) and close its socket."""
         if self.alive:
@@ -503,8 +507,9 @@ class LearnerModule:
                                            error=_text(reply.get("type")) or tr("an error"), where=where))
 
     def close(self) -> None:
+        """The exercise is graded: its workers are retired (ended, or kept for the folder's next module)."""
         for worker in self._workers.values():
-            worker.kill()
+            worker.retire()
         self._workers.clear()
 
 

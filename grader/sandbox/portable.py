@@ -7,9 +7,13 @@ process do that to itself (grader.sandbox.spawned), and then speaks the same req
 as a forked worker over a multiprocessing.connection channel (a named pipe on Windows, an AF_UNIX
 socket, else localhost TCP; authenticated by a key handed over on the worker's stdin).
 
-A warm interpreter costs about 2 s of CPU (torch and its lazy optimizer imports), so it is never
-started on demand: `start()` launches the first spare before the grader imports torch itself, and
-each time a spare is handed a module a replacement starts warming while that module is graded.
+A warm interpreter costs about 1.5 s of CPU (torch and its lazy optimizer imports), so it is never
+started on demand: `start()` launches the first spare before the grader imports torch itself. When
+an exercise is graded its worker is asked to recycle: if it proves as clean as a fresh interpreter
+(grader.sandbox.recycle) it serves the next module of the same folder (never another folder's);
+otherwise it ends and a replacement starts warming. Serving more than one folder (a class), each
+hand-over of a spare also starts a replacement. GRADE_WORKER_REUSE=0 gives every module a fresh
+interpreter.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from grader.sandbox.client import (CPU_LIMIT, MAX_REPLY_BYTES, MEMORY_LIMIT, ZYG
 from grader.sandbox.wire import ChannelClosed
 
 SPARES_ENV = "GRADE_WORKER_SPARES"
+REUSE_ENV = "GRADE_WORKER_REUSE"
+RECYCLE_CPU = 5.0  # CPU seconds a worker may take to prove itself clean (a collection, the comparisons)
 _ENV_KEPT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "SYSTEMROOT", "WINDIR", "TEMP", "TMP",
              "NUMBER_OF_PROCESSORS", "PROCESSOR_ARCHITECTURE", "COMSPEC")
 BOOT = "import sys; sys.path.insert(0, {kit!r}); from grader.sandbox.spawned import main; main()"
@@ -204,6 +210,31 @@ def _remove(folder: str | None) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def reuse_wanted() -> bool:
+    """GRADE_WORKER_REUSE=0 turns reuse off (every module then gets a fresh interpreter)."""
+    return os.environ.get(REUSE_ENV, "").strip() not in ("0", "no", "false", "off")
+
+
+@dataclass
+class _Idle:
+    """A clean worker between two modules of one folder."""
+
+    folder: str
+    conn: Any
+    process: Any
+    scratch: str | None
+    pid: int
+    layers: list[str]
+
+    def kill(self) -> None:
+        _kill_tree(self.process)
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+        _remove(self.scratch)
+
+
 @dataclass
 class PortableWorkerHandle(WorkerHandle):
     """A spawned worker interpreter: the WorkerHandle protocol over a multiprocessing connection."""
@@ -211,7 +242,21 @@ class PortableWorkerHandle(WorkerHandle):
     conn: Any = None
     process: Any = None
     scratch: str | None = None
+    folder: str = ""
+    owner: Any = None  # the PortableWorkers that may reuse it
     _expired: bool = field(default=False, repr=False)
+
+    def retire(self) -> None:
+        """Ask the worker to prove itself clean; a clean one waits for the folder's next module, else it ends."""
+        if not self.alive or self._expired or self.owner is None or not self.owner.reuse:
+            self.kill()
+            return
+        reply = self.request({"op": "recycle"}, RECYCLE_CPU)
+        if reply.get("status") != "clean" or not self.alive or self._expired or _has_children(self.process):
+            self.kill()
+            return
+        self.alive = False  # this handle is done; the process lives on for the next module
+        self.owner._keep(_Idle(self.folder, self.conn, self.process, self.scratch, self.pid, list(self.layers)))
 
     def _write(self, payload: bytes) -> None:
         self.conn.send_bytes(payload)
@@ -247,6 +292,18 @@ class PortableWorkerHandle(WorkerHandle):
             except OSError:
                 pass
             _remove(self.scratch)
+            if self.owner is not None:
+                self.owner._lost()
+
+
+def _has_children(process: subprocess.Popen) -> bool:
+    """The worker left a process of its own running (then it is not clean)."""
+    try:
+        import psutil
+
+        return bool(psutil.Process(process.pid).children(recursive=True))
+    except Exception:  # noqa: BLE001 - without psutil the worker can't be checked: not reused
+        return True
 
 
 class PortableWorkers:
@@ -262,6 +319,10 @@ class PortableWorkers:
         self._scratch_root = tempfile.mkdtemp(prefix="grade-scratch-")
         if os.name == "posix":
             os.chmod(self._scratch_root, 0o711)  # workers reach their own folder, list nothing
+        self.reuse = reuse_wanted()
+        self.reused = 0
+        self._idle: _Idle | None = None
+        self._folders: set[str] = set()
         self._waiting: list[_Spare] = []
         self._workers: list[PortableWorkerHandle] = []
         self._layers: list[str] | None = None
@@ -303,7 +364,8 @@ class PortableWorkers:
             raise SandboxUnavailable("the grading sandbox was stopped")
         self._refill(1)
         spare = self._waiting.pop(0)
-        self._refill()
+        if not self.reuse or len(self._folders) > 1:  # one learner's run reuses its worker: no spare needed yet
+            self._refill()
         try:
             return spare, spare.wait_ready(ZYGOTE_START_TIMEOUT)
         except SandboxUnavailable:
@@ -313,15 +375,42 @@ class PortableWorkers:
             self._refill()
             return spare, spare.wait_ready(ZYGOTE_START_TIMEOUT)
 
+    def _keep(self, idle: _Idle) -> None:
+        """A clean worker waits for its folder's next module (one at a time: an older one ends)."""
+        if self._closed:
+            idle.kill()
+            return
+        if self._idle is not None:
+            self._idle.kill()
+        self._idle = idle
+
+    def _lost(self) -> None:
+        """A worker ended without being reused: start warming its replacement."""
+        if self.reuse and not self._closed:
+            try:
+                self._refill(1)
+            except SandboxUnavailable:
+                pass  # said when the next worker is asked for
+
     def spawn(self, path: Path, name: str) -> PortableWorkerHandle:
         """A warm, confined interpreter holding the module at `path` (read here, with its siblings)."""
-        spare, layers = self._take()
         location = str(Path(path).absolute())
+        folder = os.path.dirname(location)
+        self._folders.add(folder)
+        idle, self._idle = self._idle, None
+        if idle is not None and idle.folder == folder and idle.process.poll() is None:
+            conn, process, scratch, pid, layers = idle.conn, idle.process, idle.scratch, idle.pid, idle.layers
+            self.reused += 1
+        else:
+            if idle is not None:
+                idle.kill()  # another folder's: never shared
+            spare, layers = self._take()
+            conn, process, scratch, pid = spare.conn, spare.process, spare.scratch, spare.pid
+            spare._log.close()
         assignment = {"path": location, "name": name, "source": sources.read_source(location),
                       "siblings": sources.read_siblings(location) if os.path.isfile(location) else {}}
-        handle = PortableWorkerHandle(pid=spare.pid, sock=None, layers=list(layers), conn=spare.conn,
-                                      process=spare.process, scratch=spare.scratch)
-        spare._log.close()
+        handle = PortableWorkerHandle(pid=pid, sock=None, layers=list(layers), conn=conn, process=process,
+                                      scratch=scratch, folder=folder, owner=self)
         self._layers = list(layers)
         self._workers = [worker for worker in self._workers if worker.alive] + [handle]
         try:
@@ -348,6 +437,9 @@ class PortableWorkers:
             worker.kill()
         for spare in self._waiting:
             spare.kill()
+        if self._idle is not None:
+            self._idle.kill()
+            self._idle = None
         self._workers.clear()
         self._waiting.clear()
         _remove(self._scratch_root)

@@ -1,10 +1,12 @@
-"""A spawned worker interpreter (portable backend): warm up, confine itself, then serve one module.
+"""A spawned worker interpreter (portable backend): warm up, confine itself, then serve modules.
 
 Runs as `python -I -B -c ...` started by grader.sandbox.portable. Its set-up (the channel's
 address and key, the plan, its scratch folder) arrives pickled on stdin from the trusted side, the
 only writer of that pipe. It connects first, imports and warms torch exactly as the fork zygote
 does, applies the layers a process can apply to itself on this platform, reports which held, and
-waits: when handed a module it serves it as a forked worker would, until the channel closes.
+waits: when handed a module it serves it as a forked worker would. Asked to recycle, it proves it
+is as clean as a fresh interpreter (grader.sandbox.recycle) and takes the next module of the same
+folder, or exits.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import signal
 import sys
 import threading
@@ -82,6 +85,20 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="grade-parent-watch", daemon=True).start()
 
 
+def _empty(scratch: str | None) -> None:
+    """Remove everything the served module left in the worker's private folder."""
+    if not scratch:
+        return
+    for entry in os.scandir(scratch):
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle; it stops us
     setup = pickle.load(sys.stdin.buffer)  # written by the trusted side, the only writer of this pipe
@@ -107,8 +124,15 @@ def main() -> None:
         assignment = pickle.loads(conn.recv_bytes())  # from the trusted side
     except (EOFError, OSError):
         _hard_exit(0)
+    def next_module() -> dict | None:
+        _empty(setup["scratch"])  # the next module finds the private folder as a fresh worker does
+        try:
+            return pickle.loads(conn.recv_bytes())  # from the trusted side, as the first one
+        except (EOFError, OSError):
+            return None
+
     worker.serve(conn, assignment["path"], assignment["name"], assignment["source"], snapshot,
-                 assignment.get("siblings"))
+                 assignment.get("siblings"), next_module=next_module)
     _hard_exit(0)
 
 

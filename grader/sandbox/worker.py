@@ -13,13 +13,13 @@ import tempfile
 import time
 import traceback
 import types
-from typing import Any
+from typing import Any, Callable
 
 import torch
 
 from grader.probes import PROBES
 from grader.sandbox import codec, integrity, request_codec  # noqa: F401 - rebuilds the requests' tensors
-from grader.sandbox import sources
+from grader.sandbox import recycle, sources
 from grader.sandbox.monitor import CallRecorder
 from grader.sandbox.wire import ChannelClosed
 
@@ -245,11 +245,14 @@ class Worker:
 
 def serve(channel: Any, module_path: str, module_name: str, source: bytes | None,
           snapshot: integrity.Snapshot | None = None,
-          siblings: dict[str, tuple[str, bytes]] | None = None) -> None:
+          siblings: dict[str, tuple[str, bytes]] | None = None,
+          next_module: Callable[[], dict | None] | None = None) -> None:
     """Worker main loop (already confined); never returns.
 
     `channel` has `recv_bytes()` and `send_bytes(payload)`: a framed socket (fork backend) or a
-    multiprocessing connection (spawned backend).
+    multiprocessing connection (spawned backend). With `next_module` (the spawned backend) a
+    `recycle` request asks whether the worker is still as clean as a fresh one (grader.sandbox.recycle):
+    if so it takes the next assignment `next_module()` returns (None: exit), else it exits.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     real_exit = os._exit
@@ -260,25 +263,63 @@ def serve(channel: Any, module_path: str, module_name: str, source: bytes | None
         except (AttributeError, ValueError, OSError):
             pass
     _forbid_hard_exit()
-    worker = Worker(module_path, module_name, source, snapshot, siblings)
-    # taken before the learner's module loads; this running frame's code can't be swapped
-    changed, changed_code = worker.snapshot.changed, worker.snapshot.changed.__func__.__code__
+    baseline = None
+    if next_module is not None:
+        baseline = recycle.Baseline()  # before any learner module loads
     while True:
+        worker = Worker(module_path, module_name, source, snapshot, siblings)
+        # taken before the learner's module loads; this running frame's code can't be swapped
+        changed, changed_code = worker.snapshot.changed, worker.snapshot.changed.__func__.__code__
+        while True:
+            try:
+                request = pickle.loads(channel.recv_bytes())
+            except (ChannelClosed, OSError, EOFError):
+                real_exit(0)
+            if baseline is not None and request.get("op") == "recycle":
+                break
+            reply = worker.handle(request)
+            what = "the integrity check" if changed.__func__.__code__ is not changed_code else changed()
+            if what is not None:
+                reply = {"status": "tampered", "message": what}
+            reply["output"] = capture.take()
+            try:
+                payload = codec.dumps(reply)
+            except BaseException as exc:  # noqa: BLE001 - encoding a learner value may fail
+                payload = codec.dumps({"status": "unreadable", "message": f"{type(exc).__name__}: {exc}"[:500],
+                                       "output": reply.get("output", "")})
+            try:
+                channel.send_bytes(payload)
+            except (OSError, ValueError):
+                real_exit(0)
+        problem = _recycled(worker, baseline, changed)
+        capture.take()  # what the last module printed is not the next one's
         try:
-            request = pickle.loads(channel.recv_bytes())
-        except (ChannelClosed, OSError, EOFError):
-            real_exit(0)
-        reply = worker.handle(request)
-        what = "the integrity check" if changed.__func__.__code__ is not changed_code else changed()
-        if what is not None:
-            reply = {"status": "tampered", "message": what}
-        reply["output"] = capture.take()
-        try:
-            payload = codec.dumps(reply)
-        except BaseException as exc:  # noqa: BLE001 - encoding a learner value may fail
-            payload = codec.dumps({"status": "unreadable", "message": f"{type(exc).__name__}: {exc}"[:500],
-                                   "output": reply.get("output", "")})
-        try:
-            channel.send_bytes(payload)
+            channel.send_bytes(codec.dumps({"status": "clean" if problem is None else "dirty",
+                                            "message": problem or ""}))
         except (OSError, ValueError):
             real_exit(0)
+        if problem is not None:
+            real_exit(0)
+        assignment = next_module()
+        if assignment is None:
+            real_exit(0)
+        module_path, module_name = assignment["path"], assignment["name"]
+        source, siblings = assignment["source"], assignment.get("siblings")
+
+
+def _recycled(worker: Worker, baseline: Any, changed: Callable[[], str | None]) -> str | None:
+    """Remove the served module and say what, if anything, keeps this worker from serving another."""
+    try:
+        tampered = changed()
+        if tampered is not None:
+            return f"the integrity check ({tampered})"
+        finder = next((f for f in sys.meta_path if isinstance(f, SiblingFinder)), None)
+        worker.module = None
+        baseline.forget_learner([worker.module_name, *worker.siblings], [worker.module_path, *worker.learner_files],
+                                finder)
+        problem = baseline.problem()
+        if problem is None:
+            baseline.restore_random()
+        return problem
+    except BaseException as exc:  # noqa: BLE001 - learner objects may raise anything when looked at
+        return f"the worker could not be checked ({type(exc).__name__})"
