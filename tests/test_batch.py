@@ -458,3 +458,17 @@ def test_a_grading_process_keeps_to_its_core_and_survives_a_missing_one(argv, ex
     found = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=kit.KIT_ROOT,
                            check=True).stdout.split()
     assert [int(core) for core in found] == ([cores[-1]] if expected == "LAST" else cores)
+
+
+def test_a_finished_batch_leaves_no_scratch_folder_behind(tmp_path):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    for student in ("ann", "ben"):
+        (tmp_path / "class" / student).mkdir(parents=True)
+        shutil.copy(kit.SOLUTIONS_DIR / "ex01_hypothesis.py", tmp_path / "class" / student)
+    process = subprocess.run([sys.executable, "-m", "grader", "batch", str(tmp_path / "class"), "ex01",
+                              "--out", str(tmp_path / "out"), "--jobs", "2"], capture_output=True, text=True,
+                             timeout=600, cwd=kit.KIT_ROOT, env={**os.environ, "TMPDIR": str(temp)})
+    assert process.returncode == 0, process.stderr[-2000:]
+    assert _csv(tmp_path / "out")["ann"]["status"] == "graded"
+    assert [p.name for p in temp.iterdir() if p.name.startswith("grade-")] == []  # each process closed its zygote

@@ -482,6 +482,8 @@ def _grade_all(todo: list[Row], options: Options, out: Path, cache_dir: Path, pr
         for row in todo:  # students no grading process could take (every process failed to start)
             if row.report is None and row.error is None:
                 row.error = "not graded: no grading process could start"
+        for process in processes:  # done: each process closes its zygote (and removes its scratch folders)
+            process.close()
     finally:
         stop.set()
         if bar is not None:
