@@ -477,3 +477,22 @@ def test_grade_run_dir_shows_learner_text_escaped_on_the_terminal(tmp_path):
     assert "\\x1b[2J\\x1b]0;pwned\\x07 cleared" in result.stdout
     honest = CliRunner().invoke(main, ["run", EXERCISE, "--dir", str(_honest(tmp_path / "honest"))])
     assert honest.exit_code == 0 and "\\x" not in honest.stdout
+
+
+def test_grade_run_dir_imports_the_learners_own_helper_but_never_through_a_link(tmp_path):
+    reference = kit.SOLUTIONS_DIR / "ex03_manual_gradient.py"
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "helpers.py").write_text(reference.read_text(encoding="utf-8"), encoding="utf-8")  # their own code
+    (own / "ex03_manual_gradient.py").write_text("from helpers import *  # noqa: F403\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", "ex03", "--dir", str(own), "--json"])
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0 and report["score"] == report["max_score"] > 0, result.output[-2000:]
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "helpers.py").symlink_to(reference)  # the kit's answer, under the name of a helper
+    (linked / "ex03_manual_gradient.py").write_text("from helpers import *  # noqa: F403\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", "ex03", "--dir", str(linked), "--json"])
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1 and report["score"] == 0
+    assert "helpers.py is a symbolic link that leads outside" in result.stderr

@@ -121,6 +121,35 @@ def copy_modules(tree: ContainedTree, found: Found, target: Path) -> list[str]:
             problems.append(f"{shown((*found.parts, name))} could not be read ({type(exc).__name__})")
             continue
         (target / name).write_bytes(data)
+    problems += _copy_siblings(tree, found, target)
+    return problems
+
+
+def _copy_siblings(tree: ContainedTree, found: Found, target: Path) -> list[str]:
+    """The learner's own other modules beside the exercises (`from helpers import ...`), checked the same way."""
+    from grader.sandbox import sources
+
+    problems, copied, total = [], 0, 0
+    for name in sorted(tree.listdir(*found.parts)):
+        stem, dot, extension = name.rpartition(".")
+        if not dot or extension != "py" or name in found.modules or not stem.isidentifier() or stem.startswith("__"):
+            continue
+        if copied >= sources.MAX_SIBLINGS:
+            break
+        try:
+            data = tree.read(*found.parts, name, limit=sources.MAX_SOURCE_BYTES)
+        except TooLarge:
+            continue  # too large to import in the worker either: left out as the worker would leave it
+        except Escape as exc:
+            problems.append(str(exc))
+            continue
+        except OSError:
+            continue
+        if total + len(data) > sources.MAX_SIBLING_BYTES:
+            continue
+        total += len(data)
+        copied += 1
+        (target / name).write_bytes(data)
     return problems
 
 
