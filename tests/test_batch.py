@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from grader.catalog import kit, metadata
 from grader.cli.group import main
+from grader.instructor import notebook_child
 from grader.instructor import submissions as subs
 from grader.instructor.batch import CACHE_FORMAT, csv_text, fingerprint, missing_key_layers
 from grader.instructor.locate import NoModules, locate
@@ -141,9 +142,10 @@ def _csv(out: Path) -> dict[str, dict]:
 @pytest.mark.slow
 def test_interrupted_batch_resumes_without_regrading(graded_class):
     first, second, before = graded_class["interrupted"], graded_class["second"], graded_class["before"]
-    assert first.returncode == 1, ("not interrupted", first.returncode, first.seen, first.out, first.err)
+    assert first.returncode == 130, ("not interrupted", first.returncode, first.seen, first.out, first.err)  # as on SIGINT
     assert first.err.endswith("grade: interrupted\n")
-    assert second.returncode == 0, second.stderr
+    assert second.returncode == 1, second.stderr  # broken.zip is unreadable: some entries were not graded
+    assert "1 entry needs a look" in second.stdout
     assert second.stderr == ""
     if graded_class["kit_changed"]:
         pytest.skip("the kit's files changed while the test ran, so the cache was rightly not reused")
@@ -159,7 +161,7 @@ def test_interrupted_batch_resumes_without_regrading(graded_class):
     # a third run grades nothing and writes the same grades
     csv_before = (graded_class["out"] / "grades.csv").read_text()
     third = _batch(str(graded_class["root"]), *EXERCISES, "--out", str(graded_class["out"]), "--jobs", "2")
-    assert third.returncode == 0
+    assert third.returncode == 1  # broken.zip is still unreadable
     if fingerprint() == graded_class["kit_fingerprint_after"]:  # else the kit changed under us: a regrade is right
         assert _counts(third.stdout) == (0, len(rows))
         assert (graded_class["out"] / "grades.csv").read_text() == csv_before
@@ -195,7 +197,11 @@ def test_reports_equal_grade_run_for_each_student(graded_class, grade, tmp_path)
     folders["repo"] = root / "repo" / "exercises"
     folders["zipped"] = root.parent / "zipped_src" / "my-work"
     nb = tmp_path / "nb"
-    subs.modules_from_notebooks({"ex02_cost": [root / "nb" / "ex02_cost" / "ex02_cost.ipynb"]}, nb)
+    codes, problems = notebook_child.convert(
+        {"ex02_cost": (root / "nb" / "ex02_cost" / "ex02_cost.ipynb").read_bytes()}, tmp_path / "nb-work")
+    assert not problems
+    nb.mkdir()
+    (nb / "ex02_cost.py").write_text(codes["ex02_cost"], encoding="utf-8")
     folders["nb"] = nb
     folders["broken"] = folders["nothing"] = tmp_path / "empty"
     folders["nothing"].mkdir()
@@ -312,8 +318,12 @@ def test_entries_are_classified(tmp_path):
     (root / "f.zip").write_bytes(b"junk")
     (root / "a.zip").write_bytes(b"junk")  # the same student id as the folder a
     entries, skipped = subs.scan(root, catalog)
-    assert [e.student for e in entries] == ["a", "b", "c", "d", "e", "f"]
-    assert {s.name for s in skipped} == {"notes.txt", "a.zip"}
+    assert [e.student for e in entries] == ["a", "a", "b", "c", "d", "e", "f"]
+    assert {s.name for s in skipped} == {"notes.txt"}
+    both = [e for e in entries if e.student == "a"]  # the folder a and a.zip: both kept, both flagged
+    assert [e.source for e in both] == ["a", "a.zip"] and all(e.status == "conflict" for e in both)
+    assert len({e.stem for e in both}) == 2
+    entries = [e for e in entries if e.source != "a.zip"]
     prepared = {e.student: subs.prepare(e, root, tmp_path / "work" / e.student, catalog) for e in entries}
     for student in "abc":
         assert prepared[student].problem is None
@@ -321,7 +331,7 @@ def test_entries_are_classified(tmp_path):
     assert prepared["a"].digest == prepared["b"].digest == prepared["c"].digest
     assert prepared["d"].problem.startswith("empty: no exercise modules (ex01_hypothesis.py, ex02_cost.py, …")
     assert prepared["e"].problem == "empty: the submission folder is empty"
-    assert prepared["f"].problem == "unreadable: not a readable zip file (BadZipFile)"
+    assert prepared["f"].problem == "unreadable: not a readable zip file (no end of central directory)"
     assert str(tmp_path) not in "".join(p.problem or "" for p in prepared.values())
 
 
@@ -448,3 +458,17 @@ def test_a_grading_process_keeps_to_its_core_and_survives_a_missing_one(argv, ex
     found = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=kit.KIT_ROOT,
                            check=True).stdout.split()
     assert [int(core) for core in found] == ([cores[-1]] if expected == "LAST" else cores)
+
+
+def test_a_finished_batch_leaves_no_scratch_folder_behind(tmp_path):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    for student in ("ann", "ben"):
+        (tmp_path / "class" / student).mkdir(parents=True)
+        shutil.copy(kit.SOLUTIONS_DIR / "ex01_hypothesis.py", tmp_path / "class" / student)
+    process = subprocess.run([sys.executable, "-m", "grader", "batch", str(tmp_path / "class"), "ex01",
+                              "--out", str(tmp_path / "out"), "--jobs", "2"], capture_output=True, text=True,
+                             timeout=600, cwd=kit.KIT_ROOT, env={**os.environ, "TMPDIR": str(temp)})
+    assert process.returncode == 0, process.stderr[-2000:]
+    assert _csv(tmp_path / "out")["ann"]["status"] == "graded"
+    assert [p.name for p in temp.iterdir() if p.name.startswith("grade-")] == []  # each process closed its zygote

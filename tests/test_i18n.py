@@ -221,3 +221,17 @@ def test_each_exercise_carries_its_own_translations():
         assert exercise.title not in grader_texts
     shared = tomllib.loads(metadata.SHARED_MISTAKES_FILE.read_text(encoding="utf-8"))["mistake"]
     assert set(shared.values()) <= grader_texts  # more than one exercise names them
+
+
+def test_the_catalog_update_refuses_what_is_not_a_shipped_language(capsys):
+    from grader.catalog import kit
+    from grader.i18n import update
+
+    before = sorted(p.relative_to(kit.GRADER_DIR) for p in kit.GRADER_DIR.rglob("*.toml"))
+    assert update.main(["--help"]) == 0 and update.main(["xx"]) == 2 and update.main(["ko", "en"]) == 2
+    assert "usage: python -m grader.i18n.update" in capsys.readouterr().err
+    assert sorted(p.relative_to(kit.GRADER_DIR) for p in kit.GRADER_DIR.rglob("*.toml")) == before
+    shipped = {f"{lang}.toml" for lang in i18n.LANGUAGES}
+    strays = [p for p in kit.GRADER_DIR.rglob("*.toml") if p.parent.name != "curriculum"
+              and p.name not in shipped | {"exercise.toml", "mistakes.toml"} and p.parent != kit.GRADER_DIR / "i18n"]
+    assert strays == [] and not list(kit.GRADER_DIR.rglob("--*.toml"))

@@ -64,7 +64,7 @@ def test_the_echoed_line_of_an_error_shows_no_byte_order_mark(grade, tmp_path):
     (folder / "ex02_cost.py").write_bytes(b"\xef\xbb\xbfx = undefined_name\r\n")
     report = grade(folder, ["ex02_cost"], follow_dependencies=False)
     message = report.exercises[0].message
-    assert "ex02_cost.py:1: x = undefined_name" in message and "\ufeff" not in message
+    assert "ex02_cost.py:1: `x = undefined_name`" in message and "\ufeff" not in message
 
 
 def test_a_folder_with_spaces_and_hangul_is_graded_and_named_without_its_path(tmp_path):

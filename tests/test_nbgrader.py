@@ -58,10 +58,15 @@ SUBMISSIONS = {
 COUNTING_SITECUSTOMIZE = """
 import os, sys
 log = os.environ.get("KIT_TEST_GRADINGS")
-argv = getattr(sys, "orig_argv", [])
-if log and "-m" in argv and argv[argv.index("-m") + 1:argv.index("-m") + 3] == ["grader", "run"]:
+argv = list(getattr(sys, "orig_argv", []))
+rest = None
+if "-m" in argv and argv[argv.index("-m") + 1:argv.index("-m") + 2] == ["grader"]:
+    rest = argv[argv.index("-m") + 2:]  # python -m grader run EX
+elif "-c" in argv and "run_module('grader'" in argv[argv.index("-c") + 1]:
+    rest = argv[argv.index("-c") + 2:]  # the notebook's spelling of python -P -m grader, 3.10 included
+if log and rest and rest[0] == "run":
     with open(log, "a", encoding="utf-8") as handle:
-        handle.write(" ".join(argv[argv.index("-m") + 1:argv.index("-m") + 4]) + "\\n")
+        handle.write(" ".join(["grader", *rest[:2]]) + "\\n")
 """
 LOG_FORMAT = ["--Application.log_format=%(asctime)s.%(msecs)03d %(message)s", "--Application.log_datefmt=%H:%M:%S"]
 

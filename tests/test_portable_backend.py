@@ -16,7 +16,7 @@ import pytest
 from grader.catalog import kit
 from grader.sandbox import backend, portable
 from grader.sandbox.client import LearnerModule, SandboxUnavailable
-from grader.grading.outcomes import LearnerTimeout
+from grader.grading.outcomes import LearnerTimeout, ModuleUnavailable
 
 from emulation import PLATFORMS, emulated_python
 
@@ -191,9 +191,10 @@ def test_the_in_notebook_check_works_with_the_portable_backend_and_says_once_wha
     assert out.count("✓") == 2
 
 
-def test_closing_the_portable_backend_leaves_no_process_and_no_folder(tmp_path):
+def test_closing_the_portable_backend_leaves_no_process_and_no_folder(tmp_path, monkeypatch):
     import psutil
 
+    monkeypatch.setenv(portable.REUSE_ENV, "0")  # each hand-over starts a spare warming beside the worker
     workers = portable.PortableWorkers.start(spares=1)
     (tmp_path / "m.py").write_text("def f():\n    return 1\n", encoding="utf-8")
     module = LearnerModule(zygote=workers, path=tmp_path / "m.py", name="m", budget=30.0, call_timeout=10.0)
@@ -206,7 +207,77 @@ def test_closing_the_portable_backend_leaves_no_process_and_no_folder(tmp_path):
     assert not [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
 
 
-def _serve(workers, folder: Path, name: str, source: str, function: str = "f", visibility: str = "public"):
+# reuse: a clean worker serves the same folder's next module ---------------------------------------
+FRESH = "import torch\ndef f():\n    return [str(torch.zeros(1).dtype), torch.rand(2).tolist(), torch.is_grad_enabled()]\n"
+DIRTY = {
+    "default_dtype": "import torch\ntorch.set_default_dtype(torch.float64)\n",
+    "thread_left_running": "import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n",
+    "torch_function_patched": "import torch\ntorch.zeros = lambda *a, **k: torch.ones(*a, **k)\n",
+    "anomaly_mode_on": "import torch\ntorch.autograd.set_detect_anomaly(True)\n",
+    "threads_changed": "import torch\ntorch.set_num_threads(3)\n",
+    "path_changed": "import sys\nsys.path.append('elsewhere')\n",
+    "library_constant_changed": "import math\nmath.pi = 3\n",
+    "builtin_shadowed_in_a_library": "import torch.nn.functional as F\nF.len = lambda x: 0\n",
+}
+
+
+def _serve(workers, folder: Path, name: str, source: str, call: str | None = "f"):
+    """Grade one module of `folder` in the backend, then retire it as the end of an exercise does."""
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.py").write_text(source + "\ndef f():\n    return 1\n" if call is None else source, encoding="utf-8")
+    module = LearnerModule(zygote=workers, path=folder / f"{name}.py", name=name, budget=30.0, call_timeout=10.0)
+    try:
+        value = module.call("f").value
+    except ModuleUnavailable as exc:  # the integrity check caught the change already (reported as tampering)
+        value = exc
+    pid = module._spawned[0].pid
+    module.close()
+    return pid, value
+
+
+def test_a_clean_worker_serves_the_folder_s_next_module_as_it_served_the_first(tmp_path):
+    workers = portable.PortableWorkers.start(spares=1)
+    try:
+        first, expected = _serve(workers, tmp_path / "w", "first", FRESH)
+        consuming = "import torch, random\nimport numpy\ndef f():\n    torch.manual_seed(5)\n    " \
+                    "open('left.txt', 'w').write('x')\n    return [torch.rand(3).tolist(), random.random(), numpy.random.rand()]\n"
+        second, _ = _serve(workers, tmp_path / "w", "second", consuming)
+        third, value = _serve(workers, tmp_path / "w", "third", FRESH)
+        assert first == second == third and workers.reused == 2  # one interpreter, handed the folder's next modules
+        assert value == expected  # the random generators put back as they were before the first module
+        fourth, listing = _serve(workers, tmp_path / "w", "fourth", "import os\ndef f():\n    return os.listdir('.')\n")
+        assert fourth == first and listing == []  # the private folder emptied between modules
+    finally:
+        workers.close()
+
+
+@pytest.mark.parametrize("change", sorted(DIRTY))
+def test_a_module_that_changed_the_process_never_hands_it_on(change, tmp_path):
+    import psutil
+
+    workers = portable.PortableWorkers.start(spares=1)
+    try:
+        first, _ = _serve(workers, tmp_path / "w", "first", DIRTY[change], call=None)
+        second, value = _serve(workers, tmp_path / "w", "second", FRESH)
+        assert first != second and workers.reused == 0, change
+        assert value[0] == "torch.float32" and value[2] is True
+        assert not psutil.pid_exists(first) or psutil.Process(first).status() == "zombie"
+    finally:
+        workers.close()
+
+
+def test_two_folders_never_share_a_worker(tmp_path):
+    workers = portable.PortableWorkers.start(spares=1)
+    try:
+        alice, _ = _serve(workers, tmp_path / "alice", "first", FRESH)
+        bob, _ = _serve(workers, tmp_path / "bob", "first", FRESH)
+        alice_again, _ = _serve(workers, tmp_path / "alice", "second", FRESH)
+        assert len({alice, bob, alice_again}) == 3 and workers.reused == 0
+    finally:
+        workers.close()
+
+
+def _serve_one(workers, folder: Path, name: str, source: str, function: str = "f", visibility: str = "public"):
     """(pid of the worker that served it, the call's value or the error's text) of one module of `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}.py").write_text(source, encoding="utf-8")
@@ -222,26 +293,7 @@ def _serve(workers, folder: Path, name: str, source: str, function: str = "f", v
         module.close()
 
 
-def test_a_clean_worker_serves_the_next_module_of_the_same_folder_and_grades_it(portable_workers, tmp_path):
-    import torch
-
-    shutil.copy(kit.SOLUTIONS_DIR / "ex02_cost.py", tmp_path / "ex02_cost.py")
-    first = LearnerModule(zygote=portable_workers, path=tmp_path / "ex02_cost.py", name="ex02_cost", budget=30.0,
-                          call_timeout=10.0)
-    try:
-        assert float(first.call("mse", torch.tensor([[1.0], [3.0]]), torch.zeros(2, 1)).value) == 5.0
-        pid = first._spawned[-1].pid
-    finally:
-        first.close()
-    reused = portable_workers.reused
-    second = "import torch\nimport ex02_cost\n\ndef f():\n    return [str(torch.get_default_dtype()), __name__]\n"
-    assert _serve(portable_workers, tmp_path, "later", second) == (pid, ["torch.float32", "later"])
-    assert portable_workers.reused == reused + 1
-    again = "import sys\n\ndef f():\n    return sorted(name for name in ('later', 'ex02_cost') if name in sys.modules)\n"
-    assert _serve(portable_workers, tmp_path, "third", again) == (pid, [])  # the earlier modules were scrubbed away
-
-
-DIRTY = {  # a module that leaves the process unlike a fresh one, and what the folder's next module would see
+LEFT_BEHIND = {  # a module that leaves the process unlike a fresh one, and what the folder's next module would see
     "default dtype": ("import torch\nstorage = torch.Storage\ntorch.set_default_dtype(torch.float64)\n"
                       "torch.Storage = storage\n",  # as it was: the integrity check sees nothing
                       "import torch\n\ndef f():\n    return str(torch.get_default_dtype())\n"),
@@ -264,42 +316,23 @@ DIRTY = {  # a module that leaves the process unlike a fresh one, and what the f
 }
 
 
-@pytest.mark.parametrize("case", DIRTY)
+@pytest.mark.parametrize("case", LEFT_BEHIND)
 def test_a_module_that_leaves_the_process_changed_makes_the_next_get_a_fresh_interpreter(case, portable_workers,
                                                                                        tmp_path):
-    dirty, observer = DIRTY[case]
-    fresh_pid, fresh = _serve(portable_workers, tmp_path / "fresh", "observe", observer)  # what a fresh worker says
-    dirty_pid, _ = _serve(portable_workers, tmp_path / "work", "dirty",
+    dirty, observer = LEFT_BEHIND[case]
+    fresh_pid, fresh = _serve_one(portable_workers, tmp_path / "fresh", "observe", observer)  # what a fresh worker says
+    dirty_pid, _ = _serve_one(portable_workers, tmp_path / "work", "dirty",
                           dirty if "def f(" in dirty else dirty + "\ndef f():\n    return 1\n")
-    pid, seen = _serve(portable_workers, tmp_path / "work", "observe", observer)
+    pid, seen = _serve_one(portable_workers, tmp_path / "work", "observe", observer)
     assert pid not in (dirty_pid, fresh_pid)
     assert seen == fresh
 
 
-def test_two_folders_never_share_an_interpreter(portable_workers, tmp_path):
-    import psutil
-
-    source = "def f():\n    return 1\n"
-    first, _ = _serve(portable_workers, tmp_path / "alice", "m", source)
-    assert portable_workers._idle and portable_workers._idle[0].pid == first  # clean: kept for alice's next module
-    second, _ = _serve(portable_workers, tmp_path / "bob", "m", source)
-    assert second != first
-    assert not psutil.pid_exists(first) or psutil.Process(first).status() == psutil.STATUS_ZOMBIE  # alice's is gone
-
-
 def test_a_worker_that_served_hidden_checks_never_serves_public_ones(portable_workers, tmp_path):
     source = "def f():\n    return 1\n"
-    hidden, _ = _serve(portable_workers, tmp_path, "a", source, visibility="hidden")
-    public, _ = _serve(portable_workers, tmp_path, "b", source)
+    hidden, _ = _serve_one(portable_workers, tmp_path, "a", source, visibility="hidden")
+    public, _ = _serve_one(portable_workers, tmp_path, "b", source)
     assert public != hidden
-    assert _serve(portable_workers, tmp_path, "c", source, visibility="hidden")[0] == hidden  # hidden after hidden
-    assert _serve(portable_workers, tmp_path, "d", source)[0] == public
+    assert _serve_one(portable_workers, tmp_path, "c", source, visibility="hidden")[0] == hidden  # hidden after hidden
+    assert _serve_one(portable_workers, tmp_path, "d", source)[0] == public
 
-
-def test_a_worker_past_its_share_of_the_cpu_limit_is_not_reused(portable_workers, tmp_path, monkeypatch):
-    source = "def f():\n    return 1\n"
-    first, _ = _serve(portable_workers, tmp_path, "a", source)
-    assert _serve(portable_workers, tmp_path, "b", source)[0] == first
-    monkeypatch.setattr(portable, "REUSE_CPU_FRACTION", 0.0)
-    assert _serve(portable_workers, tmp_path, "c", source)[0] == first  # released past the share: killed after
-    assert _serve(portable_workers, tmp_path, "d", source)[0] != first

@@ -133,6 +133,8 @@ class Checker:
                 proof.problems.append(f"check {check.id} passes on the untouched stub: it proves nothing")
 
     def _mistaken(self, exercise: metadata.Exercise, proof: Proof) -> None:
+        from grader.grading import known_errors
+
         samples = learner_samples(exercise, metadata.MISTAKEN_DIR, self.corpus)
         if not samples:
             proof.skipped = (f"no {metadata.MISTAKEN_DIR}/ modules (add learner-style modules, each with one known "
@@ -140,8 +142,9 @@ class Checker:
             return
         for path in samples:
             mistake = declared_mistake(path)
-            if mistake != "none" and mistake not in exercise.mistakes:
-                proof.problems.append(f"{path.name}: mistake {mistake!r} is not in the exercise's `mistakes`")
+            if mistake != "none" and mistake not in exercise.mistakes and mistake not in known_errors.MISTAKES:
+                proof.problems.append(f"{path.name}: mistake {mistake!r} is not in the exercise's `mistakes` (nor "
+                                      "an exception every exercise recognises)")
                 continue
             graded = self._graded(exercise, path.read_text(encoding="utf-8"))
             if graded.score >= graded.max_score:

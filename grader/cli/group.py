@@ -12,7 +12,7 @@ import click
 from grader import i18n
 from grader.catalog import kit, metadata
 from grader.i18n import tr
-from grader.cli.helpers import DEFAULT_SEED, learner_folder, load_catalog, select, usage_error
+from grader.cli.helpers import DEFAULT_SEED, contained_copy, learner_folder, load_catalog, select, usage_error
 from grader.i18n.cli import LocalizedGroup, lang_option
 
 class KitGroup(LocalizedGroup):
@@ -60,6 +60,7 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
     """Grade EXERCISE(s) (ex02_cost, ex02, 2 or cost); all of them by default."""
     selected = select(exercise)
     folder = learner_folder(directory)  # the folder, or the exercises/ of a repository given as --dir
+    graded = folder if directory is None else contained_copy(directory)  # nothing read through links out
     from grader.grading.orchestrate import Grader
     from grader.learner.interrupt import stop_on_ctrl_c
     from grader.sandbox import backend
@@ -68,13 +69,13 @@ def run(exercise: tuple[str, ...], directory: Path | None, as_json: bool, seed: 
     ctrl_c = stop_on_ctrl_c()  # Ctrl-C stops at once (exit 130), even while torch imports or pytest runs
     grader = Grader(ctrl_c.watch(backend.start()))  # the zygote first, so its warm-up overlaps our torch import
     try:
-        report = grader.grade(selected, folder, seed=seed)
+        report = grader.grade(selected, graded, seed=seed)
         from grader.reporting.render import render_report
 
         if plot:
             from grader.learner import plot as curves
 
-            runs = curves.collect(selected, folder, grader.zygote, grader.oracle)  # learner's run in a worker, reference via the oracle
+            runs = curves.collect(selected, graded, grader.zygote, grader.oracle)  # learner's run in a worker, reference via the oracle
     except SandboxUnavailable as exc:
         click.echo(f"grade: {i18n.localize(exc.args[0] if exc.args else str(exc))}", err=True)
         sys.exit(1)

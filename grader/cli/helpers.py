@@ -54,3 +54,34 @@ def learner_folder(directory: Path | None) -> Path:
         return resolve_dir(directory)
     except NoModules as exc:
         usage_error(exc.args[0])  # a translatable message
+
+
+def contained_copy(directory: Path) -> Path:
+    """`grade run --dir`: the modules of `directory` copied, through links that stay inside it only, to a private folder.
+
+    The folder graded with --dir may be someone else's: a module or an `exercises/` that is a link
+    leading out of it (to the kit's solutions, to a classmate) is not read, and stderr says so; the
+    worker then reads the copy, so it grades the very bytes that were checked.
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    from grader.instructor import staging
+    from grader.instructor.contained import ContainedTree, Escape
+    from grader.instructor.locate import module_names
+
+    target = Path(tempfile.mkdtemp(prefix="grade-run-"))
+    atexit.register(shutil.rmtree, target, True)
+    try:
+        own = Path(directory).resolve().is_relative_to(kit.KIT_ROOT.resolve())  # the kit's own solutions/, exercises/
+        with ContainedTree(directory, "the folder", kit_links_refused=not own) as tree:
+            found = staging.find(tree, module_names(metadata.load()), [], wrappers=False)
+            problems = found.refused + staging.copy_modules(tree, found, target)
+    except Escape as exc:
+        usage_error(f"{directory}: {exc}")
+    except OSError as exc:
+        usage_error(f"{directory}: the folder could not be read ({type(exc).__name__})")
+    for problem in dict.fromkeys(problems):
+        click.echo(f"grade: not graded: {problem}", err=True)
+    return target

@@ -203,14 +203,11 @@ class GradingPlugin:
             self._pending[item.nodeid] = result
             pytest.skip("dependency")
 
-    @pytest.hookimpl(trylast=True)
     def pytest_runtest_teardown(self, item, nextitem) -> None:
-        """After an exercise's last check its module is done: its worker is released (pytest runs a check
-        module's checks together, so the exercise's worker is not needed again)."""
-        exercise = getattr(item.module, "EXERCISE", None)
-        if nextitem is not None and getattr(nextitem.module, "EXERCISE", None) == exercise:
+        """After an exercise's last check its workers are retired, before the next exercise asks for one."""
+        if nextitem is not None and getattr(nextitem, "module", None) is item.module:
             return
-        module = getattr(self.session, "modules", {}).get(exercise)
+        module = self.session.modules.get(getattr(item.module, "EXERCISE", None))
         if module is not None:
             module.close()
 

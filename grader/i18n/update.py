@@ -77,6 +77,20 @@ def update(lang: str, extra: dict[str, str] | None = None, path: Path | None = N
     return [english for english in known if english not in used]
 
 
-if __name__ == "__main__":
-    for dropped in update(sys.argv[1] if len(sys.argv) > 1 else "ko"):
+def main(argv: list[str]) -> int:
+    """`python -m grader.i18n.update [LANG]`: update LANG's catalogs (ko by default); exit 2 on anything else."""
+    from grader.i18n import DEFAULT, LANGUAGES
+
+    shipped = [lang for lang in LANGUAGES if lang != DEFAULT]
+    if len(argv) > 1 or (argv and argv[0] not in shipped):
+        print(__doc__.strip().split("\n\n")[0], file=sys.stderr)
+        print(f"usage: python -m grader.i18n.update [{'|'.join(shipped)}] (a new language starts with "
+              "its code in grader.i18n.LANGUAGES)", file=sys.stderr)
+        return 0 if argv and argv[0] in ("-h", "--help") else 2
+    for dropped in update(argv[0] if argv else shipped[0]):
         print(f"dropped: {dropped}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

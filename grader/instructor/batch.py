@@ -20,6 +20,7 @@ import io
 import json
 import os
 import queue
+import secrets
 import select
 import shutil
 import subprocess
@@ -28,10 +29,13 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from grader.catalog import kit, metadata
+from grader.instructor import identity
+from grader.reporting import safetext
 from grader.instructor import submissions as subs
 from grader.instructor.summary import render_markdown, summarize
 
@@ -108,10 +112,29 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def safe_name(student: str) -> str:
-    """A student id as a file name."""
-    cleaned = "".join(c if c.isalnum() or c in "._@+-" else "_" for c in student).lstrip(".")
-    return cleaned or "_"
+safe_name = identity.safe_name  # a student id as a file name
+
+
+def new_run_id() -> tuple[str, str]:
+    """(run id, start time in UTC, ISO 8601): names the run that wrote a set of outputs."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}", now.isoformat()
+
+
+CLASS_OUTPUTS = ("grades.csv", "summary.json", "summary.md", "scores.png", "mistakes.png")
+
+
+def set_aside_previous(out: Path) -> None:
+    """Move the last run's class outputs into `previous/` before grading, so a run that stops leaves no stale grades.csv."""
+    earlier = [name for name in CLASS_OUTPUTS if (out / name).is_file()]
+    if not earlier:
+        return
+    previous = out / "previous"
+    previous.mkdir(exist_ok=True)
+    for name in CLASS_OUTPUTS:
+        (previous / name).unlink(missing_ok=True)
+    for name in earlier:
+        os.replace(out / name, previous / name)
 
 
 # grading processes -------------------------------------------------------------------------------
@@ -200,6 +223,9 @@ class Options:
     pin_cores: bool = True
 
 
+NOT_GRADED = ("unreadable", "refused", "conflict", "grader-error")  # `grade batch` exits with 1 when any
+
+
 @dataclass
 class Row:
     entry: subs.Entry
@@ -224,9 +250,17 @@ class Outcome:
     layers: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
 
+    run_id: str = ""
+    started: str = ""
+
     @property
     def grader_errors(self) -> list[Row]:
         return [row for row in self.rows if row.error]
+
+    @property
+    def not_graded(self) -> list[Row]:
+        """Entries whose grade the teacher must look at: not graded as submitted (see NOT_GRADED)."""
+        return [row for row in self.rows if row.status in NOT_GRADED]
 
 
 def default_jobs() -> int:
@@ -273,6 +307,7 @@ def _progress(total: int, enabled: bool | None):
 def run_batch(options: Options, echo: Callable[[str], None] = print) -> Outcome:
     """Grade every submission in `options.submissions`; write the outputs to `options.out`."""
     started = time.monotonic()
+    run_id, started_at = new_run_id()
     catalog = metadata.load()
     if not options.submissions.is_dir():
         raise BatchError(f"no such folder: {options.submissions}", 2)
@@ -280,6 +315,7 @@ def run_batch(options: Options, echo: Callable[[str], None] = print) -> Outcome:
     out.mkdir(parents=True, exist_ok=True)
     cache_dir = out / ".cache"
     cache_dir.mkdir(exist_ok=True)
+    set_aside_previous(out)
     entries, skipped = subs.scan(options.submissions, catalog, exclude=out)
     exercise_ids = [e.id for e in options.exercises]
     kit_print = fingerprint()
@@ -297,7 +333,7 @@ def run_batch(options: Options, echo: Callable[[str], None] = print) -> Outcome:
             key = hashlib.sha256(json.dumps([CACHE_FORMAT, kit_print, options.seed, exercise_ids,
                                              entry.digest]).encode()).hexdigest()
             rows.append(Row(entry, key))
-        outcome = Outcome(rows, skipped)
+        outcome = Outcome(rows, skipped, run_id=run_id, started=started_at)
         todo = []
         for row in rows:
             cached = _read_cache(cache_dir / f"{row.key}.json")
@@ -446,6 +482,8 @@ def _grade_all(todo: list[Row], options: Options, out: Path, cache_dir: Path, pr
         for row in todo:  # students no grading process could take (every process failed to start)
             if row.report is None and row.error is None:
                 row.error = "not graded: no grading process could start"
+        for process in processes:  # done: each process closes its zygote (and removes its scratch folders)
+            process.close()
     finally:
         stop.set()
         if bar is not None:
@@ -455,13 +493,22 @@ def _grade_all(todo: list[Row], options: Options, out: Path, cache_dir: Path, pr
 
 
 def _feedback(row: Row) -> str:
+    """The student's feedback file: learner text made safe to show (no control characters or escapes)."""
     if row.error:
         return (f"Your submission could not be graded because of a problem in the grader, not in your code "
-                f"({row.error}). Your instructor will grade it again.\n")
-    text = row.text or ""
-    if row.entry.problem:
-        reason = row.entry.problem.split(": ", 1)[-1]
-        text = f"Your submission was graded as zero: {reason}.\n\n{text}"
+                f"({safetext.plain(row.error)}). Your instructor will grade it again.\n")
+    text = safetext.block(row.text or "")
+    entry = row.entry
+    notes = []
+    if entry.problem:
+        notes.append(f"Your submission was graded as zero: {safetext.plain(entry.problem.split(': ', 1)[-1])}.")
+    if entry.problem is None:
+        notes += [f"Not graded (it scores nothing): {safetext.plain(reason)}." for reason in entry.refused]
+    if entry.conflict:
+        notes.append(f"Your instructor must check this grade: {safetext.plain(entry.conflict)}.")
+    notes += [f"Note: {safetext.plain(note)}." for note in entry.notes]
+    if notes:
+        text = "\n".join(notes) + "\n\n" + text
     return text if text.endswith("\n") else text + "\n"
 
 
@@ -475,14 +522,19 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 
 def _write_student(out: Path, row: Row, outcome: Outcome) -> None:
-    name = safe_name(row.entry.student)
+    name = row.entry.stem or safe_name(row.entry.student)
     if row.report is not None and not row.error:
         _write_if_changed(out / "reports" / f"{name}.json",
                           (json.dumps(row.report, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     _write_if_changed(out / "feedback" / f"{name}.txt", _feedback(row).encode("utf-8"))
 
 
+def _reason(row: Row) -> str:
+    return row.error or row.entry.reason
+
+
 def csv_text(rows: list[Row], exercises: list[metadata.Exercise]) -> str:
+    """grades.csv: one row per entry; every cell safe to open in a spreadsheet (no formula runs)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", "total", *[e.id for e in exercises], "status", "reason"])
@@ -491,9 +543,9 @@ def csv_text(rows: list[Row], exercises: list[metadata.Exercise]) -> str:
         if row.report is not None and not row.error:
             scores = {e["id"]: e["score"] for e in row.report["exercises"]}
         total = f"{row.report['score']:g}" if row.report is not None and not row.error else ""
-        reason = row.error or (row.entry.problem.split(": ", 1)[-1] if row.entry.problem else "")
-        writer.writerow([row.entry.student, total, *[f"{scores[e.id]:g}" if e.id in scores else "" for e in exercises],
-                         row.status, reason])
+        cells = [row.entry.student, total, *[f"{scores[e.id]:g}" if e.id in scores else "" for e in exercises],
+                 row.status, _reason(row)]
+        writer.writerow([safetext.csv_cell(cell) for cell in cells])
     return buffer.getvalue()
 
 
@@ -501,11 +553,12 @@ def _write_class(out: Path, options: Options, catalog: metadata.Catalog, outcome
     rows = outcome.rows
     atomic_write(out / "grades.csv", csv_text(rows, options.exercises).encode("utf-8"))
     summary = summarize(
-        [{"student": row.entry.student, "status": row.status,
-          "problem": row.error or (row.entry.problem.split(": ", 1)[-1] if row.entry.problem else None),
+        [{"student": row.entry.student, "status": row.status, "problem": _reason(row) or None,
           "report": row.report if not row.error else None} for row in rows],
         options.exercises, catalog, [{"name": s.name, "reason": s.reason} for s in outcome.skipped])
     summary["seed"] = options.seed
+    summary["run"] = {"id": outcome.run_id, "started": outcome.started,
+                      "finished": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
     atomic_write(out / "summary.json", (json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     atomic_write(out / "summary.md", render_markdown(summary).encode("utf-8"))
     outcome.written = [out / "grades.csv", out / "summary.json", out / "summary.md"]

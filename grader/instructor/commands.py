@@ -36,19 +36,27 @@ def batch(submissions: Path, exercise: tuple[str, ...], out: Path, jobs: int | N
     except BatchError as exc:
         click.echo(f"grade: {exc}", err=True)
         sys.exit(exc.status)
+    from grader.reporting.safetext import plain
+
     for skipped in outcome.skipped:
-        click.echo(f"not a submission: {skipped.name} ({skipped.reason})")
+        click.echo(f"not a submission: {plain(skipped.name)} ({plain(skipped.reason)})")
     for row in outcome.rows:
         if row.error:
-            click.echo(f"not graded: {row.entry.student} (a problem in the grader: {row.error})")
+            click.echo(f"not graded: {plain(row.entry.student)} (a problem in the grader: {plain(row.error)})")
         elif row.entry.problem:
-            click.echo(f"graded as zero: {row.entry.student} ({row.entry.problem})")
+            click.echo(f"graded as zero: {plain(row.entry.student)} ({plain(row.entry.problem)})")
+        elif row.status != "graded":
+            click.echo(f"{row.status}: {plain(row.entry.student)} ({plain(row.entry.reason)})")
     rows = outcome.rows
     click.echo(f"{len(rows)} students: {outcome.graded} graded now, {outcome.from_cache} unchanged since the last run "
                f"(from the cache), {len(outcome.grader_errors)} not graded; {outcome.seconds:.1f} s")
-    click.echo(f"wrote {out}/grades.csv, summary.md, summary.json, reports/, feedback/"
+    click.echo(f"run {outcome.run_id}: wrote {out}/grades.csv, summary.md, summary.json, reports/, feedback/"
                + ("" if not any(p.suffix == ".png" for p in outcome.written) else ", scores.png, mistakes.png"))
-    sys.exit(1 if outcome.grader_errors else 0)
+    if outcome.not_graded:
+        count = len(outcome.not_graded)
+        click.echo(f"{count} {'entry needs' if count == 1 else 'entries need'} a look (status unreadable, refused, "
+                   "conflict or grader-error in grades.csv): exit status 1")
+    sys.exit(1 if outcome.not_graded else 0)
 
 
 @click.command("gradescope")

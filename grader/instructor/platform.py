@@ -51,24 +51,24 @@ class Graded:
     refused: str | None = None  # the container cannot confine learner code
 
 
-def stage(submission: Path, names: list[str], target: Path) -> tuple[list[str], list[str]]:
+def stage(submission: Path, names: list[str], target: Path) -> tuple[list[str], list[str], list[str]]:
     """Copy the learner's modules found at the submission root or in `exercises/` to `target`.
 
-    Returns (found, missing) file names; symbolic links are not followed.
+    Returns (found, missing, refused) file names and reasons: read through a `ContainedTree`, so a
+    symbolic link that leads out of the submission is refused, and the copy holds the bytes checked.
     """
-    from grader.instructor.locate import present
+    from grader.instructor import staging
+    from grader.instructor.contained import ContainedTree, Escape
 
-    found_here = present(submission, names)
-    inner = submission / "exercises"
-    found_inner = present(inner, names) if inner.is_dir() and not inner.is_symlink() else ()
     target.mkdir(parents=True, exist_ok=True)
-    found = []
-    for name in names:
-        source = submission / name if name in found_here else inner / name if name in found_inner else None
-        if source is not None:
-            shutil.copyfile(source, target / name)
-            found.append(name)
-    return found, [name for name in names if name not in found]
+    try:
+        with ContainedTree(submission, "your submission") as tree:
+            found = staging.find(tree, names, [], wrappers=False)
+            refused = found.refused + staging.copy_modules(tree, found, target)
+    except (Escape, OSError) as exc:
+        return [], list(names), [str(exc) if isinstance(exc, Escape) else "your submission could not be read"]
+    copied = [name for name in names if (target / name).is_file()]
+    return copied, [name for name in names if name not in copied], list(dict.fromkeys(refused))
 
 
 def grade_submission(submission: Path, settings: Settings) -> Graded:
@@ -85,7 +85,7 @@ def grade_submission(submission: Path, settings: Settings) -> Graded:
         catalog = metadata.load()
         selected = metadata.resolve(catalog, settings.exercises)
         names = [exercise.filename for exercise in selected]
-        found, missing = stage(submission, names, work / "exercises")
+        found, missing, refused = stage(submission, names, work / "exercises")
         layers = grader.zygote.layers()
         if missing_key_layers(layers) and not settings.allow_unconfined:
             return Graded(None, "", refused=refusal(layers).replace(" or pass --allow-unconfined to grade anyway", ""))
@@ -97,6 +97,9 @@ def grade_submission(submission: Path, settings: Settings) -> Graded:
                        "at its top level or in an exercises/ folder.")
         elif missing:
             text = f"Missing from your submission: {', '.join(missing)}.\n\n{text}"
+        if refused:
+            text = "".join(f"Not graded (it scores nothing): {reason}.\n" for reason in refused) + "\n" + text
+            problem = problem and f"{problem} Not graded: {'; '.join(refused)}."
         return Graded(report, text, problem)
     finally:
         grader.close()

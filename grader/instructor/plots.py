@@ -45,7 +45,9 @@ def write_plots(summary: dict, out: Path, write_bytes) -> list[Path]:
     axes.set_title(f"Scores of {scores['count']} students")
     save(figure, "scores.png")
 
-    bars = [(f"{e['id'][:4]} {m['mistake']}", m["students"]) for e in summary["exercises"] for m in e["mistakes"]]
+    from grader.reporting.safetext import mathtext
+
+    bars = [(mathtext(f"{e['id'][:4]} {m['mistake']}"), m["students"]) for e in summary["exercises"] for m in e["mistakes"]]
     bars.sort(key=lambda item: -item[1])
     bars = bars[:25]
     figure, axes = plt.subplots(figsize=(7, 0.35 * max(len(bars), 2) + 1))

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.catalog import kit, metadata, stubs
+from grader.instructor import release_texts
 from grader.learner.studentkit import rewrite_points, write_starters
 
 RECORDED = kit.RECORDED_ORACLE
@@ -327,13 +328,18 @@ def build(out: Path, *, force: bool = False, lang: str = "en") -> ReleaseSummary
         staged = work / "kit"
         stage_grader(staged / "grader", exercises)
         hidden_removed = 0
+        hidden_texts = release_texts.Hidden()
         for exercise in exercises:
             module = staged / "grader" / kit.CURRICULUM_DIR.name / exercise.id / metadata.CHECKS_FILE
             if not module.is_file():
                 continue
-            text, hidden = strip_hidden(module.read_text(encoding="utf-8"), f"{exercise.id}/{metadata.CHECKS_FILE}")
+            original = module.read_text(encoding="utf-8")
+            release_texts.hidden_checks(exercise.id, original, hidden_texts)
+            text, hidden = strip_hidden(original, f"{exercise.id}/{metadata.CHECKS_FILE}")
             module.write_text(text, encoding="utf-8")
             hidden_removed += len(hidden)
+        # their ids, descriptions and messages must not ship in any catalog either, in any language
+        release_texts.filter_release(staged, hidden_texts, {e.id for e in exercises})
         (staged / "exercises").mkdir()
         for exercise in exercises:
             source = exercise.solution_file.read_text(encoding="utf-8")

@@ -2,30 +2,34 @@
 
 One entry per student: a folder laid out like `exercises/` (or a repository with `exercises/`
 inside), a `.zip` of either, or nbgrader's `submitted/<student>/<assignment>/*.ipynb`. Zips are
-extracted by the trusted side with limits (no absolute or `..` paths, no links, bounded sizes
-and counts); notebooks become modules with the kit's own notebook code. Nothing here runs
-learner code.
+checked from their own directory record first (`zipcheck`), then extracted by the trusted side
+with limits (no absolute or `..` paths, no links, bounded sizes and counts). Entries are read
+through `contained` (no link leads out of an entry) and staged into a private folder
+(`staging`); notebooks become modules in a limited child process (`notebook_child`). Entries
+that would share a student's files are flagged (`identity`). Nothing here runs learner code.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import shutil
+import os
 import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from grader.catalog import metadata
-from grader.instructor.locate import NoModules, locate, looked_for, module_names, present
+from grader.instructor import identity, notebook_child, staging, zipcheck
+from grader.instructor.contained import ContainedTree, Escape
+from grader.instructor.locate import looked_for, module_names, present
 
 MAX_ZIP_BYTES = 200 * 1024**2  # the archive itself
 MAX_EXTRACTED_BYTES = 50 * 1024**2  # everything extracted from one archive
 MAX_MEMBER_BYTES = 10 * 1024**2  # one extracted file
 MAX_MEMBERS = 2000
-MAX_NOTEBOOK_BYTES = 20 * 1024**2
-MAX_MODULE_BYTES = 5 * 1024**2
+MAX_DIRECTORY_BYTES = 4 * 1024**2  # the archive's central directory (MAX_MEMBERS entries with long names)
+MAX_NOTEBOOK_BYTES = staging.MAX_NOTEBOOK_BYTES
+MAX_MODULE_BYTES = staging.MAX_MODULE_BYTES
 _IGNORED_ZIP_PARTS = {"__MACOSX", ".git", "__pycache__", ".ipynb_checkpoints"}
 
 
@@ -34,16 +38,33 @@ class Entry:
     """One student's submission, ready to grade (`folder`), or graded as zero (`problem`)."""
 
     student: str
-    source: str  # the entry's path in the class folder (`submitted/<student>` in an nbgrader course)
+    source: str  # the entry's path in the class folder (`submitted/<student>` in an nbgrader course), as on disk
     kind: str  # "folder", "zip", "nbgrader"
     folder: Path | None = None
-    problem: str | None = None  # "empty: …" / "unreadable: …": graded as zero, with this reason
+    problem: str | None = None  # "empty: …" / "unreadable: …" / "refused: …": graded as zero, with this reason
     digest: str = ""  # sha256 over the graded modules (names and contents)
     modules: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # paths of the entry not read: they lead outside it
+    notes: list[str] = field(default_factory=list)  # other files of the entry that could not be used
+    conflict: str | None = None  # the other entries that clean up to the same student id
+    stem: str = ""  # the file name of its report and feedback (unique in the class)
 
     @property
     def status(self) -> str:
-        return self.problem.split(":", 1)[0] if self.problem else "graded"
+        if self.problem:
+            return self.problem.split(":", 1)[0]
+        return "conflict" if self.conflict else "refused" if self.refused else "graded"
+
+    @property
+    def reason(self) -> str:
+        """Everything the teacher should know about this entry, on one line (empty when nothing)."""
+        parts = [self.problem.split(": ", 1)[-1]] if self.problem else []
+        if self.conflict:
+            parts.append(self.conflict)
+        if not (self.problem and self.problem.startswith("refused")):
+            parts += [f"not read: {reason}" for reason in self.refused]
+        parts += self.notes
+        return "; ".join(parts)
 
 
 @dataclass
@@ -62,6 +83,14 @@ def safe_extract(archive: Path, target: Path) -> None:
     """Extract regular files only, within the limits; ZipRefused otherwise (target may hold a partial tree)."""
     if archive.stat().st_size > MAX_ZIP_BYTES:
         raise ZipRefused(f"the archive is larger than {MAX_ZIP_BYTES // 1024**2} MiB")
+    try:  # before zipfile builds its listing: what the archive's directory claims
+        claims = zipcheck.inspect(archive, max_entries=MAX_MEMBERS, max_directory_bytes=MAX_DIRECTORY_BYTES)
+    except zipcheck.ArchiveRefused as exc:
+        raise ZipRefused(str(exc)) from None
+    except OSError as exc:
+        raise ZipRefused(f"not a readable zip file ({type(exc).__name__})") from None
+    if claims.uncompressed_bytes > MAX_EXTRACTED_BYTES:
+        raise ZipRefused(f"the archive says it extracts to more than {MAX_EXTRACTED_BYTES // 1024**2} MiB")
     try:
         with zipfile.ZipFile(archive) as bundle:
             members = bundle.infolist()
@@ -96,61 +125,6 @@ def safe_extract(archive: Path, target: Path) -> None:
         raise ZipRefused(f"not a readable zip file ({type(exc).__name__})") from None
 
 
-def notebook_cells(path: Path) -> list[tuple[str, bool]]:
-    """(source, ran without error) of each code cell of an .ipynb, read as plain JSON."""
-    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        raise ValueError(f"the notebook is larger than {MAX_NOTEBOOK_BYTES // 1024**2} MiB")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    cells = data.get("cells") if isinstance(data, dict) else None
-    if not isinstance(cells, list):
-        raise ValueError("not a Jupyter notebook (no cells)")
-    found = []
-    for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
-        outputs = cell.get("outputs") if isinstance(cell.get("outputs"), list) else []
-        failed = any(isinstance(o, dict) and o.get("output_type") == "error" for o in outputs)
-        found.append((source, not failed))
-    return found
-
-
-def _module_code(cells: list[tuple[str, bool]]) -> str:
-    try:
-        from grader.instructor.notebook import module_code
-    except ImportError:
-        from grader.grading.notebook import module_code
-    return module_code(cells)
-
-
-def notebook_folders(folder: Path, catalog: metadata.Catalog) -> dict[str, list[Path]]:
-    """nbgrader's layout: `<exercise id>/*.ipynb` folders inside `folder`."""
-    found = {}
-    for exercise in catalog.exercises:
-        inner = folder / exercise.id
-        if inner.is_dir() and not inner.is_symlink():
-            notebooks = sorted(p for p in inner.glob("*.ipynb") if p.is_file() and not p.is_symlink())
-            if notebooks:
-                found[exercise.id] = notebooks
-    return found
-
-
-def modules_from_notebooks(notebooks: dict[str, list[Path]], target: Path) -> list[str]:
-    """Write `<exercise>.py` from each assignment's notebook (the one named like it, else the first)."""
-    target.mkdir(parents=True, exist_ok=True)
-    problems = []
-    for exercise_id, paths in notebooks.items():
-        chosen = next((p for p in paths if p.stem == exercise_id), paths[0])
-        try:
-            code = _module_code(notebook_cells(chosen))
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
-            problems.append(f"{exercise_id}/{chosen.name}: {exc}")
-            continue
-        (target / f"{exercise_id}.py").write_text(code, encoding="utf-8")
-    return problems
-
-
 def digest_modules(folder: Path, names: list[str]) -> str:
     """sha256 over the names and contents of the kit modules in `folder` (missing ones count as missing)."""
     h = hashlib.sha256()
@@ -164,70 +138,71 @@ def digest_modules(folder: Path, names: list[str]) -> str:
     return h.hexdigest()
 
 
-def _copy_modules(folder: Path, names: tuple[str, ...], target: Path) -> None:
-    """Copy the kit modules the trusted side will hand to workers (regular files only, size-capped)."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        source = folder / name
-        if source.stat().st_size > MAX_MODULE_BYTES:
-            (target / name).write_text(f"raise ImportError('{name} is larger than the grader accepts')\n")
-            continue
-        shutil.copyfile(source, target / name)
-
-
-def _find(folder: Path, catalog: metadata.Catalog):
-    """(located modules or None, nbgrader notebooks, folder): descends through lone wrapper folders (a zipped folder)."""
-    for _ in range(4):
-        notebooks = notebook_folders(folder, catalog)
-        try:
-            return locate(folder, catalog), notebooks, folder
-        except NoModules:
-            pass
-        if notebooks:
-            return None, notebooks, folder
-        children = [c for c in folder.iterdir() if c.name not in _IGNORED_ZIP_PARTS and not c.name.startswith(".")]
-        if len(children) == 1 and children[0].is_dir() and not children[0].is_symlink():
-            folder = children[0]
-        else:
-            break
-    return None, {}, folder
+def _refused(reasons: list[str]) -> str:
+    return "; ".join(dict.fromkeys(reasons))
 
 
 def prepare(entry: Entry, root: Path, work: Path, catalog: metadata.Catalog) -> Entry:
-    """Turn the class folder's entry into a folder of modules under `work` (or set its problem)."""
+    """Turn the class folder's entry into a private folder of modules under `work` (or set its problem).
+
+    Never raises for anything the entry holds: any failure makes the entry `unreadable`, with its reason.
+    """
+    try:
+        return _prepare(entry, root, work, catalog)
+    except Exception as exc:  # noqa: BLE001 - one bad entry must never stop the class
+        entry.folder = None
+        entry.problem = f"unreadable: the submission could not be prepared for grading ({type(exc).__name__})"
+        return entry
+
+
+def _prepare(entry: Entry, root: Path, work: Path, catalog: metadata.Catalog) -> Entry:
     names = module_names(catalog)
     staged = work / "modules"
     described = "archive" if entry.kind == "zip" else "folder"
+    source = root / entry.source
     if entry.kind == "zip":
         extracted = work / "extracted"
         extracted.mkdir(parents=True, exist_ok=True)
         try:
-            safe_extract(root / entry.source, extracted)
+            safe_extract(source, extracted)
         except ZipRefused as exc:
             entry.problem = f"unreadable: {exc}"
             return entry
         source = extracted
-    else:
-        source = root / entry.source
     try:
-        located, notebooks, source = _find(source, catalog)
+        with ContainedTree(source, f"the submission {described}") as tree:
+            found = staging.find(tree, names, [e.id for e in catalog.exercises])
+            if found.modules:
+                found.refused += staging.copy_modules(tree, found, staged)
+            elif found.notebooks:
+                chosen, refused, problems = staging.read_notebooks(tree, found)
+                found.refused += refused
+                entry.kind = "nbgrader" if entry.kind == "folder" else entry.kind
+                codes, why = notebook_child.convert(chosen, work / "notebooks") if chosen else ({}, {})
+                staged.mkdir(parents=True, exist_ok=True)
+                for exercise_id, code in codes.items():
+                    (staged / f"{exercise_id}.py").write_text(code, encoding="utf-8")
+                problems += [f"{exercise_id}/{exercise_id}.ipynb: {reason}" for exercise_id, reason in why.items()]
+                if not present(staged, names) and not found.refused:
+                    entry.problem = "unreadable: " + ("; ".join(problems) or "no notebook could be read")
+                    return entry
+                entry.notes += problems
+    except Escape as exc:
+        entry.problem = f"refused: {exc}"
+        return entry
     except OSError as exc:
         entry.problem = f"unreadable: the submission {described} could not be read ({type(exc).__name__})"
         return entry
-    if located is not None:
-        _copy_modules(located.folder, located.found, staged)
-    elif notebooks:
-        entry.kind = "nbgrader" if entry.kind == "folder" else entry.kind
-        problems = modules_from_notebooks(notebooks, staged)
-        if not present(staged, names):
-            entry.problem = "unreadable: " + "; ".join(problems)
-            return entry
-    elif not any(source.iterdir()):
-        entry.problem = f"empty: the submission {described} is empty"
-        return entry
-    else:
-        entry.problem = (f"empty: no exercise modules ({looked_for(names)}) in the submission {described}, "
-                         "in an exercises/ folder inside it, or as nbgrader notebooks (<exercise>/*.ipynb)")
+    if found.refused:
+        entry.refused = list(dict.fromkeys(found.refused))
+    if not present(staged, names):
+        if found.refused:
+            entry.problem = f"refused: {_refused(found.refused)}"
+        elif found.empty:
+            entry.problem = f"empty: the submission {described} is empty"
+        else:
+            entry.problem = (f"empty: no exercise modules ({looked_for(names)}) in the submission {described}, "
+                             "in an exercises/ folder inside it, or as nbgrader notebooks (<exercise>/*.ipynb)")
         return entry
     entry.folder = staged
     entry.modules = list(present(staged, names))
@@ -235,35 +210,53 @@ def prepare(entry: Entry, root: Path, work: Path, catalog: metadata.Catalog) -> 
     return entry
 
 
+def _other_name(entry: Entry, other: Entry) -> str:
+    name = identity.student_id(other.source.rsplit("/", 1)[-1])[0]
+    same = name == identity.student_id(entry.source.rsplit("/", 1)[-1])[0]
+    return f"{name} (the same name written in another Unicode form)" if same else name
+
+
 def scan(root: Path, catalog: metadata.Catalog, exclude: Path | None = None) -> tuple[list[Entry], list[Skipped]]:
-    """Classify the entries of the class folder; `root` may also be an nbgrader course (its `submitted/`)."""
+    """Classify the entries of the class folder; `root` may also be an nbgrader course (its `submitted/`).
+
+    Entries whose ids would share files are all kept and flagged (`conflict`), each with its own `stem`.
+    """
     root = Path(root)
     prefix = ""
     if (root / "submitted").is_dir() and (root / "nbgrader_config.py").is_file():
         root, prefix = root / "submitted", "submitted/"
     entries, skipped = [], []
     excluded = exclude.resolve() if exclude is not None else None
-    for child in sorted(root.iterdir(), key=lambda p: p.name):
+    for child in sorted(root.iterdir(), key=lambda p: os.fsencode(p.name)):
+        name, note = identity.student_id(child.name)
         if child.name.startswith("."):
             continue  # .DS_Store, .git, the kit's own caches
-        if excluded is not None and child.resolve() == excluded:
+        try:
+            if excluded is not None and child.resolve() == excluded:
+                continue
+            info = child.lstat()
+        except (OSError, RuntimeError):
+            skipped.append(Skipped(name, "could not be read"))
             continue
-        if child.is_symlink():
-            skipped.append(Skipped(child.name, "a symbolic link (not followed)"))
-        elif child.is_dir():
-            entries.append(Entry(student=child.name, source=prefix + child.name, kind="folder"))
-        elif child.is_file() and child.suffix.lower() == ".zip":
-            entries.append(Entry(student=child.stem, source=prefix + child.name, kind="zip"))
-        elif child.is_file():
-            skipped.append(Skipped(child.name, "a file that is not a .zip (one folder or .zip per student)"))
+        if stat.S_ISLNK(info.st_mode):
+            skipped.append(Skipped(name, "a symbolic link (not followed)"))
+        elif stat.S_ISDIR(info.st_mode):
+            entries.append(Entry(student=name, source=prefix + child.name, kind="folder"))
+        elif stat.S_ISREG(info.st_mode) and child.suffix.lower() == ".zip":
+            entries.append(Entry(student=identity.student_id(child.name[:-4])[0], source=prefix + child.name,
+                                 kind="zip"))
+        elif stat.S_ISREG(info.st_mode):
+            skipped.append(Skipped(name, "a file that is not a .zip (one folder or .zip per student)"))
         else:
-            skipped.append(Skipped(child.name, "not a regular file or folder"))
-    seen: dict[str, Entry] = {}
-    unique = []
-    for entry in entries:
-        if entry.student in seen:
-            skipped.append(Skipped(entry.source, f"the same student id as {seen[entry.student].source}"))
-        else:
-            seen[entry.student] = entry
-            unique.append(entry)
-    return unique, skipped
+            skipped.append(Skipped(name, "not a regular file or folder"))
+        if note and entries and entries[-1].source == prefix + child.name:
+            entries[-1].notes.append(note)
+    clashes = identity.conflicts(entries)
+    for index, entry in enumerate(entries):
+        others = clashes.get(index)
+        if others:
+            names = ", ".join(_other_name(entry, entries[other]) for other in others)
+            entry.conflict = (f"the same student id as {names}: both were graded, neither is in the grade book "
+                              "until one is renamed or removed (see docs/instructors.md)")
+        entry.stem = identity.file_stem(entry.student, entry.source, bool(others))
+    return entries, skipped

@@ -6,6 +6,8 @@ import statistics
 from collections import Counter, defaultdict
 from typing import Any
 
+from grader.reporting.safetext import markdown, table_cell
+
 SCHEMA = "grade-batch-summary/1"
 BINS = 10
 
@@ -87,9 +89,17 @@ def _num(value: Any) -> str:
 
 
 def render_markdown(summary: dict) -> str:
-    """summary.md: what a teacher reads first."""
+    """summary.md: what a teacher reads first.
+
+    Student names, reasons and entry names are escaped (a student controls them); ids, titles,
+    descriptions and hints are the kit's own text.
+    """
     scores = summary["scores"]
     lines = ["# Class summary", ""]
+    run = summary.get("run")
+    if run:
+        lines += [f"Run {markdown(run['id'])}: started {markdown(run['started'])}, finished {markdown(run['finished'])} "
+                  "(the files of an earlier run are in previous/).", ""]
     statuses = ", ".join(f"{count} {status}" for status, count in summary["statuses"].items()) or "none"
     lines.append(f"{summary['students']} students ({statuses}). Total score out of {_num(summary['max_score'])}: "
                  f"mean {_num(scores['mean'])}, median {_num(scores['median'])}, "
@@ -112,12 +122,13 @@ def render_markdown(summary: dict) -> str:
     checks = sorted(((c["failure_rate"] or 0, e["id"], c) for e in summary["exercises"] for c in e["checks"]),
                     key=lambda item: (-item[0], item[1], item[2]["id"]))
     for rate, exercise_id, check in checks:
-        lines.append(f"| {exercise_id} | {check['id']}: {check['description']} | {check['failed']}/{check['students']} "
-                     f"({_pct(rate)}) | {check['visibility']} |")
+        lines.append(f"| {exercise_id} | {check['id']}: {table_cell(check['description'])} "
+                     f"| {check['failed']}/{check['students']} ({_pct(rate)}) | {check['visibility']} |")
     if summary["problems"]:
-        lines += ["", "## Submissions graded as zero or not graded", ""]
-        lines += [f"- {p['student']}: {p['reason']}" for p in summary["problems"]]
+        lines += ["", "## Submissions to look at (graded as zero, refused, in conflict or not graded)", ""]
+        lines += [f"- {markdown(p['student'])} ({markdown(p['status'])}): {markdown(p['reason'])}"
+                  for p in summary["problems"]]
     if summary["not_submissions"]:
         lines += ["", "## Not submissions", ""]
-        lines += [f"- {s['name']}: {s['reason']}" for s in summary["not_submissions"]]
+        lines += [f"- {markdown(s['name'])}: {markdown(s['reason'])}" for s in summary["not_submissions"]]
     return "\n".join(lines) + "\n"

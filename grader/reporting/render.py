@@ -26,6 +26,14 @@ def _style(text: str, status: str, colour: bool, bold: bool = False) -> str:
     return click.style(text, fg=_COLOURS.get(status), bold=bold)
 
 
+def _shown(text: str) -> str:
+    """Text that may hold what learner code wrote (an exception's message): control characters and escapes shown."""
+    from grader.reporting.safetext import block
+
+    shown = block(text)
+    return text if shown == text else shown  # unchanged: keep it as it came (a translatable text)
+
+
 def _say(lang: str, template: str, **values) -> str:
     """One of the renderer's own texts, in `lang`."""
     return localize(tr(template, **values), lang)
@@ -34,13 +42,13 @@ def _say(lang: str, template: str, **values) -> str:
 def render_check(check: CheckResult, colour: bool, lang: str = "en") -> list[str]:
     """A failed/errored/skipped check: description, then message and hint, indented."""
     if check.status == "skipped":
-        reason = check.message or gettext("not run", lang)
+        reason = _shown(check.message) if check.message else gettext("not run", lang)
         return [_style(f"    - {check.description}  " + _say(lang, "(skipped: {reason})", reason=reason), "skipped", colour)]
     head = f"    {_MARKS[check.status]} {check.description}"
     tag = f" [{gettext(_STATUS_WORDS[check.status], lang)}]" if check.status not in ("failed",) else ""
     lines = [_style(head + tag, check.status, colour) + f"  ({_points(check.points)}/{_points(check.max_points)})"]
     if check.message:
-        lines.append(f"        {check.message}")
+        lines.append(f"        {_shown(check.message)}")
     if check.hint:
         lines.append("        " + _say(lang, "hint: {hint}", hint=check.hint))
     return lines
@@ -58,7 +66,7 @@ def render_exercise(exercise: ExerciseResult, colour: bool, verbose: bool = Fals
     line = f"{mark} {exercise.id:<24} {points:>7}  {exercise.title}"
     lines = [_style(line, exercise.status, colour, bold=True)]
     if exercise.message:
-        lines.append(f"    {exercise.message}")
+        lines.append(f"    {_shown(exercise.message)}")
         if exercise.status in ("error", "timeout"):
             lines.append("    " + _say(lang, "({count} checks could not run)", count=len(exercise.checks)))
             return lines
@@ -70,7 +78,7 @@ def render_exercise(exercise: ExerciseResult, colour: bool, verbose: bool = Fals
             lines.extend(render_check(check, colour, lang))
         elif check.message:  # a passed check with advice (robustness beyond what is graded)
             lines.append(_style(f"    ✓ {check.description}", "passed", colour) + f"  ({_points(check.points)})")
-            lines.append(f"        {check.message}")
+            lines.append(f"        {_shown(check.message)}")
             if check.hint:
                 lines.append("        " + _say(lang, "hint: {hint}", hint=check.hint))
         elif verbose:

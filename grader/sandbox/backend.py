@@ -3,8 +3,7 @@
 - `fork`: the warm zygote forking confined workers (grader.sandbox.client.Zygote). It needs
   os.fork, AF_UNIX SOCK_SEQPACKET socketpairs (macOS refuses them with EPROTONOSUPPORT) and
   fd passing (Windows has none of these).
-- `portable`: spawned, warmed interpreters, reused for a learner folder's next module when they
-  prove clean (grader.sandbox.portable), over
+- `portable`: a spawned, warmed interpreter per exercise (grader.sandbox.portable), over
   multiprocessing.connection; it runs wherever Python runs, with the layers the platform lets a
   process apply to itself.
 

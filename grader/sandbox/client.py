@@ -287,8 +287,8 @@ class WorkerHandle:
         """Send a request and wait for the decoded reply within `cpu_timeout` seconds of CPU."""
         return self.receive(max(cpu_timeout, 0.001)) if self.send(message) else {"status": "crashed"}
 
-    def release(self) -> None:
-        """The module is done with this worker: a forked worker is killed (a spawned one may be recycled)."""
+    def retire(self) -> None:
+        """The module is done with this worker: the fork backend ends it (the portable one may reuse it)."""
         self.kill()
 
     def kill(self) -> None:
@@ -337,8 +337,8 @@ class LearnerModule:
     A worker that has served a hidden check never serves a public one (`visibility`), so nothing a
     hidden call passed in can surface in a public check's feedback; with the checks ordered public
     first (plugin.public_first) the public worker simply turns hidden, one worker per exercise. A
-    backend with `chains` (the portable one, which recycles its workers) keeps them apart instead:
-    the public worker is released and a hidden-only worker loads the module (its import charged once).
+    backend with `chains` (the portable one, which reuses workers across modules) keeps them apart:
+    the public worker is retired and a hidden-only worker loads the module (its import charged once).
     """
 
     zygote: Zygote
@@ -377,12 +377,12 @@ class LearnerModule:
         worker = self._workers.get(self.visibility)
         if worker is not None and worker.alive:
             return worker
-        chains = getattr(self.zygote, "chains", False)  # a recycling backend keeps public and hidden workers apart
+        chains = getattr(self.zygote, "chains", False)  # a reusing backend keeps public and hidden workers apart
         reload = False
         if self.visibility == "hidden":  # the public worker turns hidden for good: it never serves public again
             public = self._workers.pop("public", None)
             if public is not None and public.alive and chains:
-                public.release()  # it may serve the folder's next public checks; a hidden one loads the module anew
+                public.retire()  # it may serve the folder's next public checks; a hidden-only one loads the module
                 reload = True
             elif public is not None and public.alive:
                 self._workers["hidden"] = public
@@ -518,13 +518,12 @@ class LearnerModule:
                                            error=_text(reply.get("type")) or tr("an error"), where=where))
 
     def close(self) -> None:
-        """Done with the module: its workers are released (a portable one may serve the folder's next module
-        of the same visibility); without chains a worker that served hidden checks is killed (nothing it saw
-        reaches a public check)."""
+        """The exercise is graded: its workers are retired (ended, or kept for the folder's next module of the
+        same visibility); without chains a worker that served hidden checks ends (it never serves public ones)."""
         chains = getattr(self.zygote, "chains", False)
         for visibility, worker in self._workers.items():
             if visibility == "public" or chains:
-                worker.release()
+                worker.retire()
             else:
                 worker.kill()
         self._workers.clear()

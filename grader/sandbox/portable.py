@@ -7,20 +7,13 @@ process do that to itself (grader.sandbox.spawned), and then speaks the same req
 as a forked worker over a multiprocessing.connection channel (a named pipe on Windows, an AF_UNIX
 socket, else localhost TCP; authenticated by a key handed over on the worker's stdin).
 
-A warm interpreter costs about 1.5-2 s of CPU (torch and its lazy optimizer imports), so it is
-never started on demand: `start()` launches the first spare before the grader imports torch itself,
-and each time a spare is handed a module a replacement starts warming while that module is graded.
-
-It is also reused. When a module is done (LearnerModule.close, after the exercise's last check),
-its worker is released: the pool asks it to recycle, and it is kept only if nothing went wrong on
-it (no timeout, crash, tampering, unreadable reply or call in flight), its CPU time is under a
-share of its RLIMIT_CPU (REUSE_CPU_FRACTION), and the worker finds itself as after warm-up once
-the module is scrubbed away (grader.sandbox.recycle); otherwise it is killed. A kept worker serves
-only the next module of the same learner folder (the parent folder of the module) and of the same
-visibility: public and hidden checks have workers of their own (`chains`), so nothing a hidden call
-passed in reaches a public check, and an exercise's hidden checks load the module anew. Idle
-workers of another folder are killed when a module of a new folder is asked for (`grade batch`).
-A full-kit run thus starts two interpreters and the spare beside them, not one per exercise.
+A warm interpreter costs about 1.5 s of CPU (torch and its lazy optimizer imports), so it is never
+started on demand: `start()` launches the first spare before the grader imports torch itself. When
+an exercise is graded its worker is asked to recycle: if it proves as clean as a fresh interpreter
+(grader.sandbox.recycle) it serves the next module of the same folder (never another folder's);
+otherwise it ends and a replacement starts warming. Serving more than one folder (a class), each
+hand-over of a spare also starts a replacement. GRADE_WORKER_REUSE=0 gives every module a fresh
+interpreter.
 """
 
 from __future__ import annotations
@@ -47,9 +40,8 @@ from grader.sandbox.client import (CPU_LIMIT, MAX_REPLY_BYTES, MEMORY_LIMIT, ZYG
 from grader.sandbox.wire import ChannelClosed
 
 SPARES_ENV = "GRADE_WORKER_SPARES"
-REUSE_CPU_FRACTION = 0.25  # a worker that used this share of its RLIMIT_CPU is not reused
-MAX_USES = 64  # modules one process serves at most
-RECYCLE_CPU_SECONDS = 10.0  # the recycle check's own allowance (a scrub and a comparison)
+REUSE_ENV = "GRADE_WORKER_REUSE"
+RECYCLE_CPU = 5.0  # CPU seconds a worker may take to prove itself clean (a collection, the comparisons)
 _ENV_KEPT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "TZ", "SYSTEMROOT", "WINDIR", "TEMP", "TMP",
              "NUMBER_OF_PROCESSORS", "PROCESSOR_ARCHITECTURE", "COMSPEC")
 BOOT = "import sys; sys.path.insert(0, {kit!r}); from grader.sandbox.spawned import main; main()"
@@ -218,18 +210,22 @@ def _remove(folder: str | None) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def reuse_wanted() -> bool:
+    """GRADE_WORKER_REUSE=0 turns reuse off (every module then gets a fresh interpreter)."""
+    return os.environ.get(REUSE_ENV, "").strip() not in ("0", "no", "false", "off")
+
+
 @dataclass
 class _Idle:
-    """A worker recycled clean, waiting for the next module of `folder`."""
+    """A clean worker between two modules of one folder."""
 
-    process: Any
+    folder: str
+    visibility: str
     conn: Any
+    process: Any
     scratch: str | None
     pid: int
     layers: list[str]
-    folder: str
-    visibility: str
-    uses: int
 
     def kill(self) -> None:
         _kill_tree(self.process)
@@ -247,34 +243,22 @@ class PortableWorkerHandle(WorkerHandle):
     conn: Any = None
     process: Any = None
     scratch: str | None = None
-    pool: Any = None
     folder: str = ""
-    visibility: str = "public"  # the checks it serves: a hidden worker never serves public checks
-    uses: int = 1  # modules this process has been handed, this one included
-    dirty: bool = False  # something went wrong on it: never recycled
+    visibility: str = "public"  # the checks it serves: one that served hidden checks never serves public ones
+    owner: Any = None  # the PortableWorkers that may reuse it
     _expired: bool = field(default=False, repr=False)
-    _outstanding: int = field(default=0, repr=False)
 
-    def send(self, message: dict) -> bool:
-        sent = super().send(message)
-        self._outstanding += 1 if sent else 0
-        return sent
-
-    def receive(self, cpu_timeout: float) -> dict:
-        """The reply; a worker whose reply was anything but a result, an exception or a missing name is dirty."""
-        reply = super().receive(cpu_timeout)
-        self._outstanding -= 1
-        status = reply.get("status")
-        if status not in ("ok", "raised", "missing", "clean") or reply.get("tampered") or reply.get("kind") == "memory":
-            self.dirty = True
-        return reply
-
-    def release(self) -> None:
-        """The module is done: hand the worker back to the pool, which recycles it or kills it."""
-        if self.pool is None:
+    def retire(self) -> None:
+        """Ask the worker to prove itself clean; a clean one waits for the folder's next module, else it ends."""
+        if not self.alive or self._expired or self.owner is None or not self.owner.reuse:
             self.kill()
-        else:
-            self.pool.recycle(self)
+            return
+        reply = self.request({"op": "recycle"}, RECYCLE_CPU)
+        if reply.get("status") != "clean" or not self.alive or self._expired or _has_children(self.process):
+            self.kill()
+            return
+        self.alive = False  # this handle is done; the process lives on for the next module
+        self.owner._keep(_Idle(self.folder, self.visibility, self.conn, self.process, self.scratch, self.pid, list(self.layers)))
 
     def _write(self, payload: bytes) -> None:
         self.conn.send_bytes(payload)
@@ -310,13 +294,25 @@ class PortableWorkerHandle(WorkerHandle):
             except OSError:
                 pass
             _remove(self.scratch)
+            if self.owner is not None:
+                self.owner._lost()
+
+
+def _has_children(process: subprocess.Popen) -> bool:
+    """The worker left a process of its own running (then it is not clean)."""
+    try:
+        import psutil
+
+        return bool(psutil.Process(process.pid).children(recursive=True))
+    except Exception:  # noqa: BLE001 - without psutil the worker can't be checked: not reused
+        return True
 
 
 class PortableWorkers:
     """The Zygote protocol (spawn, layers, close) with spawned interpreters and warm spares."""
 
     backend = "portable"
-    chains = True  # LearnerModule asks for public and hidden workers apart, and releases both
+    chains = True  # LearnerModule asks for public and hidden workers apart, and retires both
 
     def __init__(self, disabled: frozenset[str] = frozenset(), spares: int | None = None) -> None:
         self.disabled = frozenset(disabled)
@@ -326,11 +322,12 @@ class PortableWorkers:
         self._scratch_root = tempfile.mkdtemp(prefix="grade-scratch-")
         if os.name == "posix":
             os.chmod(self._scratch_root, 0o711)  # workers reach their own folder, list nothing
+        self.reuse = reuse_wanted()
+        self.reused = 0
+        self._idle: list[_Idle] = []  # one folder's: at most one public and one hidden worker
+        self._folders: set[str] = set()
         self._waiting: list[_Spare] = []
         self._workers: list[PortableWorkerHandle] = []
-        self._idle: list[_Idle] = []  # recycled clean, at most one folder's
-        self.reused = 0  # modules served by a recycled worker
-        self.last_refusal: str | None = None  # why the last worker asked to recycle was not clean
         self._layers: list[str] | None = None
         self._closed = False
 
@@ -370,7 +367,8 @@ class PortableWorkers:
             raise SandboxUnavailable("the grading sandbox was stopped")
         self._refill(1)
         spare = self._waiting.pop(0)
-        self._refill()
+        if not self.reuse or len(self._folders) > 1:  # one learner's run reuses its worker: no spare needed yet
+            self._refill()
         try:
             return spare, spare.wait_ready(ZYGOTE_START_TIMEOUT)
         except SandboxUnavailable:
@@ -380,38 +378,54 @@ class PortableWorkers:
             self._refill()
             return spare, spare.wait_ready(ZYGOTE_START_TIMEOUT)
 
+    def _keep(self, idle: _Idle) -> None:
+        """A clean worker waits for its folder's next module (one at a time: an older one ends)."""
+        if self._closed:
+            idle.kill()
+            return
+        for older in self._idle:
+            if older.folder != idle.folder or older.visibility == idle.visibility:
+                older.kill()
+        self._idle = [kept for kept in self._idle if kept.folder == idle.folder and kept.visibility != idle.visibility]
+        self._idle.append(idle)
+
+    def _lost(self) -> None:
+        """A worker ended without being reused: start warming its replacement."""
+        if self.reuse and not self._closed:
+            try:
+                self._refill(1)
+            except SandboxUnavailable:
+                pass  # said when the next worker is asked for
+
     def spawn(self, path: Path, name: str, visibility: str = "public") -> PortableWorkerHandle:
         """A warm, confined interpreter holding the module at `path` (read here, with its siblings).
 
-        A worker recycled clean after the previous module of the same folder and `visibility` serves it
-        if there is one; else the oldest spare. Idle workers of any other folder are killed: never shared."""
-        if self._closed:
-            raise SandboxUnavailable("the grading sandbox was stopped")
+        A clean worker left by the same folder's previous module of the same `visibility` if there is
+        one (a worker that served hidden checks never serves public ones), else a spare."""
         location = str(Path(path).absolute())
         folder = os.path.dirname(location)
+        self._folders.add(folder)
         idle, kept = None, []
         for waiting in self._idle:
             if waiting.folder != folder or waiting.process.poll() is not None:
-                waiting.kill()
+                waiting.kill()  # another folder's: never shared
             elif waiting.visibility == visibility and idle is None:
                 idle = waiting
             else:
                 kept.append(waiting)
         self._idle = kept
-        assignment = {"path": location, "name": name, "source": sources.read_source(location),
-                      "siblings": sources.read_siblings(location) if os.path.isfile(location) else {}}
         if idle is not None:
+            conn, process, scratch, pid, layers = idle.conn, idle.process, idle.scratch, idle.pid, idle.layers
             self.reused += 1
-            handle = PortableWorkerHandle(pid=idle.pid, sock=None, layers=list(idle.layers), conn=idle.conn,
-                                          process=idle.process, scratch=idle.scratch, pool=self, folder=folder,
-                                          visibility=visibility, uses=idle.uses + 1)
-            layers = idle.layers
         else:
             spare, layers = self._take()
-            handle = PortableWorkerHandle(pid=spare.pid, sock=None, layers=list(layers), conn=spare.conn,
-                                          process=spare.process, scratch=spare.scratch, pool=self, folder=folder,
-                                          visibility=visibility)
+            conn, process, scratch, pid = spare.conn, spare.process, spare.scratch, spare.pid
             spare._log.close()
+        assignment = {"path": location, "name": name, "source": sources.read_source(location),
+                      "siblings": sources.read_siblings(location) if os.path.isfile(location) else {}}
+        handle = PortableWorkerHandle(pid=pid, sock=None, layers=list(layers), conn=conn, process=process,
+                                      scratch=scratch, folder=folder, visibility=visibility,
+                                      owner=self)
         self._layers = list(layers)
         self._workers = [worker for worker in self._workers if worker.alive] + [handle]
         try:
@@ -419,29 +433,6 @@ class PortableWorkers:
         except (OSError, ValueError):
             handle.kill()
         return handle
-
-    def recycle(self, handle: PortableWorkerHandle) -> None:
-        """Keep a released worker for the folder's next module if it proves clean, else kill it.
-
-        Clean means: nothing went wrong on it (no timeout, crash, tampering, unreadable reply, call left
-        in flight), its CPU time so far is well under its RLIMIT_CPU, and the worker itself found its
-        state as after warm-up once the module was scrubbed away (grader.sandbox.recycle)."""
-        self._workers = [worker for worker in self._workers if worker is not handle]
-        if self._closed or not handle.alive or handle.dirty or handle._outstanding or handle.uses >= MAX_USES:
-            handle.kill()
-            return
-        used = clocks.cpu_seconds(handle.pid)
-        if used is None or used > CPU_LIMIT * REUSE_CPU_FRACTION:
-            handle.kill()
-            return
-        reply = handle.request({"op": "recycle"}, RECYCLE_CPU_SECONDS)
-        if reply.get("status") != "clean" or not handle.alive:
-            self.last_refusal = str(reply.get("message") or reply.get("status"))[:200]
-            handle.kill()
-            return
-        handle.alive = False  # this handle is spent; the process lives on in the pool
-        self._idle.append(_Idle(handle.process, handle.conn, handle.scratch, handle.pid, list(handle.layers),
-                                handle.folder, handle.visibility, handle.uses))
 
     def layers(self) -> list[str]:
         """The layers that held for the last worker (a spare's, when none was handed out yet)."""
@@ -463,7 +454,7 @@ class PortableWorkers:
             spare.kill()
         for idle in self._idle:
             idle.kill()
+        self._idle = []
         self._workers.clear()
         self._waiting.clear()
-        self._idle.clear()
         _remove(self._scratch_root)

@@ -1,14 +1,11 @@
-"""Whether a spawned worker is as clean as right after its warm-up, so it may serve another module.
+"""Whether a spawned worker that served one module is as clean as a fresh one, so it may serve the next.
 
-A spawned interpreter (grader.sandbox.portable) costs ~1.5 s of CPU to warm; reusing it for the
-next module of the same learner folder saves that, but only when the next module cannot tell it
-from a fresh one. `Baseline` is taken once after warm-up, before any learner code; `scrub()`
-removes what the learner's module left that a fresh worker would not have (its modules, sibling
-finders, source lines, scratch files, the RNG states), then `problem()` names the first piece of
-process state that still differs (torch's global switches, threads, builtins, sys, library
-namespaces, the environment, signal handlers...), or None. Anything named means the worker is
-killed and a fresh one serves the next module: a wrong "clean" could change a verdict, a wrong
-"dirty" only costs a spawn.
+A fresh interpreter costs the portable backend ~1.5 s of CPU (torch and its lazy optimizer
+imports). A worker that has served a learner module may serve the next module *of the same
+folder* (the same learner's code, confined the same way) only when nothing that module did can
+change what the next one computes: the `Baseline`, taken before the first module loaded, is
+compared after each module has been removed, and any difference ends the worker instead. The
+random number generators are put back as they were (a fresh interpreter has them so too).
 """
 
 from __future__ import annotations
@@ -18,179 +15,145 @@ import gc
 import linecache
 import os
 import random
-import shutil
-import signal
 import sys
-import tempfile
-import threading
 import types
+import threading
 import warnings
-from typing import Any
+from typing import Any, Callable, Iterable
 
-import torch
+from grader.sandbox import dictversion
 
-_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGALRM", "SIGUSR1", "SIGUSR2", "SIGHUP",
-                                                    "SIGCHLD", "SIGPIPE", "SIGVTALRM", "SIGPROF")
-                 if hasattr(signal, name))
-
-
-def torch_state() -> dict[str, Any]:
-    """torch's process-wide switches a learner module can flip (and a fresh worker would not have flipped)."""
-    from torch._tensor_str import PRINT_OPTS
-
-    state: dict[str, Any] = {
-        "default dtype": torch.get_default_dtype(),
-        "grad mode": torch.is_grad_enabled(),
-        "inference mode": torch.is_inference_mode_enabled(),
-        "anomaly detection": (torch.is_anomaly_enabled(), torch.is_anomaly_check_nan_enabled()),
-        "deterministic algorithms": (torch.are_deterministic_algorithms_enabled(),
-                                     torch.is_deterministic_algorithms_warn_only_enabled()),
-        "threads": (torch.get_num_threads(), torch.get_num_interop_threads()),
-        "float32 matmul precision": torch.get_float32_matmul_precision(),
-        "print options": dict(vars(PRINT_OPTS)),
-        "torch function mode": torch._C._len_torch_function_stack(),
-        "dispatch mode": torch._C._len_torch_dispatch_stack(),
-        "autocast": torch.is_autocast_enabled("cpu") if _takes_device() else torch.is_autocast_cpu_enabled(),
-    }
-    if hasattr(torch, "get_default_device"):
-        state["default device"] = str(torch.get_default_device())
-    if hasattr(torch._C, "_get_flush_denormal"):
-        state["flush denormal"] = torch._C._get_flush_denormal()
-    return state
+MAX_REUSED_CPU = 120.0  # CPU seconds after which a worker is not reused (its RLIMIT_CPU is far above)
+MAX_REUSED_RSS = 1024**3  # resident bytes after which a worker is not reused
+_MISSING = object()
 
 
-def _takes_device() -> bool:
-    try:
-        torch.is_autocast_enabled("cpu")
-        return True
-    except TypeError:
-        return False
+def _torch_state() -> tuple:
+    """torch's process-wide settings a learner module could leave changed."""
+    import torch
+
+    readers: list[Callable[[], Any]] = [
+        torch.get_default_dtype, torch.is_grad_enabled, torch.is_inference_mode_enabled, torch.is_anomaly_enabled,
+        torch.are_deterministic_algorithms_enabled, torch.get_num_threads, torch.get_num_interop_threads,
+        torch.is_warn_always_enabled, torch.get_float32_matmul_precision,
+        getattr(torch, "get_default_device", lambda: None),
+        getattr(torch._C, "_len_torch_function_stack", lambda: None),
+        getattr(torch._C, "_is_torch_function_mode_enabled", lambda: None),
+        lambda: torch.backends.mkldnn.enabled, lambda: torch.backends.cpu.get_cpu_capability(),
+    ]
+    state = []
+    for read in readers:
+        try:
+            state.append(read())
+        except Exception:  # noqa: BLE001 - a reader this torch lacks: the same answer both times
+            state.append("?")
+    return tuple(state)
 
 
-def thread_count() -> tuple[int, int]:
-    """Python threads alive and raw `_thread` threads alive (learner threads show in one of them)."""
-    import _thread
+def _process_state() -> tuple:
+    """The interpreter's process-wide settings (paths, hooks, streams, warnings, environment, threads)."""
+    return (
+        tuple(sys.path), tuple(map(id, sys.meta_path)), tuple(map(id, sys.path_hooks)), sys.gettrace(),
+        sys.getprofile(), sys.getrecursionlimit(), sys.getswitchinterval(), id(sys.stdin), id(sys.stdout),
+        id(sys.stderr), sys.displayhook, sys.excepthook, sys.breakpointhook, sys.dont_write_bytecode,
+        tuple(warnings.filters), dict(os.environ), os.getcwd(), gc.isenabled(), gc.get_threshold(),
+        frozenset(thread.ident for thread in threading.enumerate()), id(builtins.__dict__),
+    )
 
-    return threading.active_count(), _thread._count()
 
+def _rng_states() -> dict[str, Any]:
+    import torch
 
-def _namespace_keys(owner: Any) -> set[str]:
-    return set(vars(owner))
+    states: dict[str, Any] = {"torch": torch.get_rng_state(), "random": random.getstate()}
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        states["numpy"] = numpy.random.get_state()
+    return states
 
 
 class Baseline:
-    """The process state right after warm-up and confinement, before the first learner module."""
+    """The worker's state before any learner module loaded: what a fresh interpreter would have."""
 
-    def __init__(self, scratch: str | None) -> None:
-        from grader.sandbox import integrity
+    def __init__(self) -> None:
+        self.modules = {name: module for name, module in list(sys.modules.items())}
+        self.namespaces = {name: dict(vars(module)) for name, module in self.modules.items()
+                           if isinstance(getattr(module, "__dict__", None), dict)}
+        self._dicts = [(name, vars(self.modules[name])) for name in self.namespaces]
+        self._read = dictversion.version_of
+        self._tags = None if self._read is None else [self._read(d) for _, d in self._dicts]
+        self.torch = _torch_state()
+        self.process = _process_state()
+        self.rng = _rng_states()
+        self.builtin_names = frozenset(vars(builtins))
 
-        self.scratch = scratch
-        self.cwd = os.getcwd()
-        self.torch = torch_state()
-        self.threads = thread_count()
-        self.builtins = dict(vars(builtins))
-        self.path = list(sys.path)
-        self.meta_path = list(sys.meta_path)
-        self.path_hooks = list(sys.path_hooks)
-        self.modules = dict(sys.modules)
-        self.environ = dict(os.environ)
-        self.tempdir = tempfile.tempdir
-        self.library = [(owner, _namespace_keys(owner)) for owner in integrity.library_namespaces()]
-        self.hooks = (sys.stdout, sys.stderr, sys.stdin, sys.displayhook, sys.excepthook, sys.breakpointhook,
-                      sys.unraisablehook, getattr(threading, "excepthook", None))
-        self.limits = (sys.getrecursionlimit(), sys.getswitchinterval(), gc.isenabled(), gc.get_threshold())
-        self.signals = {number: signal.getsignal(number) for number in _SIGNALS}
-        self.warnings = list(warnings.filters)
-        self.rng = (torch.random.get_rng_state(), random.getstate(), _numpy_state())
-
-    def scrub(self, learner_names: set[str], learner_files: set[str], folder: str) -> None:
-        """Remove what a learner module leaves behind that a fresh worker would not have."""
-        from grader.sandbox.worker import SiblingFinder
-
-        for name, module in list(sys.modules.items()):
-            if name in learner_names or _is_under(getattr(module, "__file__", None), folder):
-                del sys.modules[name]
-        sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, SiblingFinder)]
-        for filename in list(linecache.cache):
-            if filename in learner_files or _is_under(filename, folder):
-                del linecache.cache[filename]
-        for name in ("last_type", "last_value", "last_traceback", "last_exc"):
-            if hasattr(sys, name):
-                delattr(sys, name)
-        gc.collect()  # the learner's objects' finalizers run now, before the state is compared
-        if self.scratch:
-            os.chdir(self.scratch)
-            for entry in os.listdir(self.scratch):
-                path = os.path.join(self.scratch, entry)
-                if os.path.isdir(path) and not os.path.islink(path):
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    try:
-                        os.unlink(path)
-                    except OSError:
-                        pass
-        else:
-            os.chdir(self.cwd)
-        torch.random.set_rng_state(self.rng[0])
-        random.setstate(self.rng[1])
-        if self.rng[2] is not None:
-            import numpy
-
-            numpy.random.set_state(self.rng[2])
+    def forget_learner(self, names: Iterable[str], files: Iterable[str], finder: Any = None) -> None:
+        """Remove what loading the learner's modules added: their sys.modules entries, sources, sibling finder."""
+        for name in names:
+            if name not in self.modules:
+                sys.modules.pop(name, None)
+        for filename in files:
+            linecache.cache.pop(filename, None)
+        if finder is not None and finder in sys.meta_path:
+            sys.meta_path.remove(finder)
+        gc.collect()
 
     def problem(self) -> str | None:
-        """The first piece of process state that differs from the baseline, or None when all match."""
-        now = torch_state()
-        for name, value in self.torch.items():
-            if now.get(name) != value:
-                return f"torch's {name} changed"
-        if thread_count() != self.threads:
-            return "a thread is still running"
-        if os.getcwd() != (self.scratch or self.cwd) or (self.scratch and os.listdir(self.scratch)):
-            return "the working folder could not be reset"
-        if _differs(vars(builtins), self.builtins):
-            return "builtins changed"
-        if sys.path != self.path or sys.meta_path != self.meta_path or sys.path_hooks != self.path_hooks:
-            return "the import system changed"
+        """What differs from the baseline (the worker must not be reused), or None when it is clean."""
+        if _torch_state() != self.torch:
+            return "torch's global settings changed"
+        now = _process_state()
+        if now != self.process:
+            return "the interpreter's settings, threads or environment changed"
         for name, module in self.modules.items():
-            if sys.modules.get(name) is not module:
-                return f"sys.modules[{name!r}] changed"
-        for name, module in sys.modules.items():
+            if sys.modules.get(name, _MISSING) is not module:
+                return f"the module {name} was replaced or removed"
+        for name, module in list(sys.modules.items()):
             if name not in self.modules and not _imported_library(name, module):
-                return f"sys.modules gained {name!r}"
-        for owner, keys in self.library:
-            for name in _namespace_keys(owner) - keys:
-                value = vars(owner)[name]
+                return f"sys.modules gained {name!r}, not imported from the installation"
+        tags = None if self._read is None else [self._read(d) for _, d in self._dicts]
+        for index, (name, namespace) in enumerate(self._dicts):
+            if tags is not None and tags[index] == self._tags[index]:
+                continue  # not modified since the baseline
+            saved = self.namespaces[name]
+            for key, value in saved.items():
+                if namespace.get(key, _MISSING) is not value:
+                    return f"{name}.{key} was changed"
+            if name != "builtins" and any(key in self.builtin_names and key not in saved for key in namespace):
+                return f"a name of {name} shadows a builtin"
+            if name == "builtins" and namespace.keys() != saved.keys():
+                return "builtins gained a name"
+            for key in namespace.keys() - saved.keys():  # a lazily imported submodule, or state left for later
+                value = namespace[key]
                 if not (isinstance(value, types.ModuleType) and sys.modules.get(value.__name__) is value):
-                    return f"{getattr(owner, '__name__', owner)}.{name} was added"
-        if dict(os.environ) != self.environ or tempfile.tempdir != self.tempdir:
-            return "the environment changed"
-        hooks = (sys.stdout, sys.stderr, sys.stdin, sys.displayhook, sys.excepthook, sys.breakpointhook,
-                 sys.unraisablehook, getattr(threading, "excepthook", None))
-        if any(a is not b for a, b in zip(hooks, self.hooks)) or sys.gettrace() or sys.getprofile():
-            return "an interpreter hook changed"
-        if (sys.getrecursionlimit(), sys.getswitchinterval(), gc.isenabled(), gc.get_threshold()) != self.limits:
-            return "an interpreter limit changed"
-        if any(signal.getsignal(number) is not handler for number, handler in self.signals.items()):
-            return "a signal handler changed"
-        if hasattr(signal, "alarm") and signal.alarm(0):
-            return "an alarm was set"
-        if hasattr(signal, "getitimer") and any(signal.getitimer(which)[0] for which in (
-                signal.ITIMER_REAL, signal.ITIMER_VIRTUAL, signal.ITIMER_PROF)):
-            return "a timer was set"
-        if warnings.filters != self.warnings:
-            return "the warning filters changed"
+                    return f"{name} gained the name {key}"
+        if tags is not None:
+            self._tags = tags  # modules only gained names (lazy imports): the new baseline
+        if _cpu_seconds() > MAX_REUSED_CPU or _resident_bytes() > MAX_REUSED_RSS:
+            return "the worker has used much CPU time or memory"
         return None
 
+    def restore_random(self) -> None:
+        """The random number generators as a fresh interpreter has them."""
+        import torch
 
-def _differs(now: dict, saved: dict) -> bool:
-    return now.keys() != saved.keys() or any(now[key] is not value for key, value in saved.items())
+        torch.set_rng_state(self.rng["torch"])
+        random.setstate(self.rng["random"])
+        if "numpy" in self.rng:
+            sys.modules["numpy"].random.set_state(self.rng["numpy"])
 
 
-def _is_under(filename: Any, folder: str) -> bool:
-    if not isinstance(filename, str) or not folder:
-        return False
-    return os.path.dirname(os.path.abspath(filename)) == folder
+def _cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def _resident_bytes() -> int:
+    try:
+        import psutil
+
+        return psutil.Process().memory_info().rss
+    except Exception:  # noqa: BLE001 - unreadable here: judged by CPU time alone
+        return 0
 
 
 def _imported_library(name: str, module: Any) -> bool:
@@ -217,8 +180,3 @@ def _site_paths() -> list[str]:
         return [*site.getsitepackages(), site.getusersitepackages()]
     except AttributeError:
         return []
-
-
-def _numpy_state() -> Any:
-    numpy = sys.modules.get("numpy")
-    return numpy.random.get_state() if numpy is not None else None

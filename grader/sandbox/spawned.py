@@ -4,10 +4,9 @@ Runs as `python -I -B -c ...` started by grader.sandbox.portable. Its set-up (th
 address and key, the plan, its scratch folder) arrives pickled on stdin from the trusted side, the
 only writer of that pipe. It connects first, imports and warms torch exactly as the fork zygote
 does, applies the layers a process can apply to itself on this platform, reports which held, and
-waits: when handed a module it serves it as a forked worker would. Asked to recycle when the
-module is done, it scrubs what the module left and compares its state with the baseline taken
-after warm-up (grader.sandbox.recycle): clean, it waits for the next module of the same learner
-folder; anything different, it says what and ends (the trusted side kills it either way).
+waits: when handed a module it serves it as a forked worker would. Asked to recycle, it proves it
+is as clean as a fresh interpreter (grader.sandbox.recycle) and takes the next module of the same
+folder, or exits.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import signal
 import sys
 import threading
@@ -85,6 +85,20 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="grade-parent-watch", daemon=True).start()
 
 
+def _empty(scratch: str | None) -> None:
+    """Remove everything the served module left in the worker's private folder."""
+    if not scratch:
+        return
+    for entry in os.scandir(scratch):
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle; it stops us
     setup = pickle.load(sys.stdin.buffer)  # written by the trusted side, the only writer of this pipe
@@ -96,7 +110,7 @@ def main() -> None:
 
     with startup.uncollected():
         zygote.warm_up()
-        from grader.sandbox import recycle, worker  # the kit cannot be read once confined
+        from grader.sandbox import worker
 
         snapshot = worker.take_snapshot()
     try:
@@ -106,21 +120,20 @@ def main() -> None:
     layers = confine_self(setup["plan"], setup["scratch"])
     _watch_parent(setup["parent"])
     conn.send_bytes(json.dumps({"pid": os.getpid(), "layers": layers}).encode())
-    baseline = recycle.Baseline(setup["scratch"])
-    while True:  # one module, then (recycled clean) the next module of the same folder
+    try:
+        assignment = pickle.loads(conn.recv_bytes())  # from the trusted side
+    except (EOFError, OSError):
+        _hard_exit(0)
+    def next_module() -> dict | None:
+        _empty(setup["scratch"])  # the next module finds the private folder as a fresh worker does
         try:
-            assignment = pickle.loads(conn.recv_bytes())  # from the trusted side
+            return pickle.loads(conn.recv_bytes())  # from the trusted side, as the first one
         except (EOFError, OSError):
-            _hard_exit(0)
-        worker.serve(conn, assignment["path"], assignment["name"], assignment["source"], snapshot,
-                     assignment.get("siblings"), recycle=lambda served: _clean(baseline, served))
+            return None
 
-
-def _clean(baseline, served) -> str | None:
-    """Scrub what the module `served` left, then what still differs from the warm baseline (None: clean)."""
-    names = {served.module_name, *served.siblings}
-    baseline.scrub(names, {served.module_path, *served.learner_files}, os.path.dirname(served.module_path))
-    return baseline.problem()
+    worker.serve(conn, assignment["path"], assignment["name"], assignment["source"], snapshot,
+                 assignment.get("siblings"), next_module=next_module)
+    _hard_exit(0)
 
 
 if __name__ == "__main__":

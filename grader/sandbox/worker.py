@@ -13,13 +13,13 @@ import tempfile
 import time
 import traceback
 import types
-from typing import Any
+from typing import Any, Callable
 
 import torch
 
 from grader.probes import PROBES
 from grader.sandbox import codec, integrity, request_codec  # noqa: F401 - rebuilds the requests' tensors
-from grader.sandbox import sources
+from grader.sandbox import recycle, sources
 from grader.sandbox.monitor import CallRecorder
 from grader.sandbox.wire import ChannelClosed
 
@@ -28,19 +28,15 @@ _NO_SUBCLASS_OVERRIDES = torch._C.DisableTorchFunctionSubclass
 MAX_SOURCE_BYTES = sources.MAX_SOURCE_BYTES
 
 
-_REAL_EXIT = os._exit  # saved at import: a worker replaces os._exit to report learner calls to it
-
-
 class _ExitCalled(BaseException):
     """Raised in place of os._exit so the grader can say what happened."""
 
 
-def _forbid_hard_exit() -> Any:
+def _forbid_hard_exit() -> None:
     def refuse(code: int = 0) -> None:
         raise _ExitCalled(f"os._exit({code}) was called")
 
     os._exit = refuse  # type: ignore[assignment]
-    return refuse
 
 
 class OutputCapture:
@@ -247,29 +243,16 @@ class Worker:
             return describe_exception(exc, self.module_path, self.learner_files)
 
 
-def _recycle(channel: Any, worker: Worker, recycle: Any, intact: bool, capture: OutputCapture) -> None:
-    """Answer a recycle request: clean (then the caller returns) or not (then this process ends)."""
-    try:
-        problem = "os._exit or the integrity check was replaced" if not intact else (
-            recycle(worker) or worker.snapshot.changed())  # after the scrub: its collection runs finalizers
-    except BaseException as exc:  # noqa: BLE001 - a learner finalizer may raise anything
-        problem = f"the state could not be read ({type(exc).__name__})"
-    capture.take()
-    channel.send_bytes(codec.dumps({"status": "clean"} if problem is None else {"status": "dirty",
-                                                                                "message": problem}))
-    if problem is not None:
-        _REAL_EXIT(0)
-
-
 def serve(channel: Any, module_path: str, module_name: str, source: bytes | None,
           snapshot: integrity.Snapshot | None = None,
-          siblings: dict[str, tuple[str, bytes]] | None = None, recycle: Any = None) -> None:
-    """Worker main loop (already confined); never returns, unless it is recycled clean.
+          siblings: dict[str, tuple[str, bytes]] | None = None,
+          next_module: Callable[[], dict | None] | None = None) -> None:
+    """Worker main loop (already confined); never returns.
 
     `channel` has `recv_bytes()` and `send_bytes(payload)`: a framed socket (fork backend) or a
-    multiprocessing connection (spawned backend). `recycle(worker)` (spawned backend only) answers
-    a `recycle` request: the reason this process is not clean any more, or None, and then serve
-    returns (os._exit and the output capture as they were) so the process can take the next module.
+    multiprocessing connection (spawned backend). With `next_module` (the spawned backend) a
+    `recycle` request asks whether the worker is still as clean as a fresh one (grader.sandbox.recycle):
+    if so it takes the next assignment `next_module()` returns (None: exit), else it exits.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     real_exit = os._exit
@@ -279,31 +262,64 @@ def serve(channel: Any, module_path: str, module_name: str, source: bytes | None
             stream.reconfigure(encoding="utf-8", errors="backslashreplace")
         except (AttributeError, ValueError, OSError):
             pass
-    refuse = _forbid_hard_exit()
-    worker = Worker(module_path, module_name, source, snapshot, siblings)
-    # taken before the learner's module loads; this running frame's code can't be swapped
-    changed, changed_code = worker.snapshot.changed, worker.snapshot.changed.__func__.__code__
+    _forbid_hard_exit()
+    baseline = None
+    if next_module is not None:
+        baseline = recycle.Baseline()  # before any learner module loads
     while True:
+        worker = Worker(module_path, module_name, source, snapshot, siblings)
+        # taken before the learner's module loads; this running frame's code can't be swapped
+        changed, changed_code = worker.snapshot.changed, worker.snapshot.changed.__func__.__code__
+        while True:
+            try:
+                request = pickle.loads(channel.recv_bytes())
+            except (ChannelClosed, OSError, EOFError):
+                real_exit(0)
+            if baseline is not None and request.get("op") == "recycle":
+                break
+            reply = worker.handle(request)
+            what = "the integrity check" if changed.__func__.__code__ is not changed_code else changed()
+            if what is not None:
+                reply = {"status": "tampered", "message": what}
+            reply["output"] = capture.take()
+            try:
+                payload = codec.dumps(reply)
+            except BaseException as exc:  # noqa: BLE001 - encoding a learner value may fail
+                payload = codec.dumps({"status": "unreadable", "message": f"{type(exc).__name__}: {exc}"[:500],
+                                       "output": reply.get("output", "")})
+            try:
+                channel.send_bytes(payload)
+            except (OSError, ValueError):
+                real_exit(0)
+        problem = _recycled(worker, baseline, changed)
+        capture.take()  # what the last module printed is not the next one's
         try:
-            request = pickle.loads(channel.recv_bytes())
-        except (ChannelClosed, OSError, EOFError):
-            real_exit(0)
-        if recycle is not None and request.get("op") == "recycle":
-            intact = os._exit is refuse and changed.__func__.__code__ is changed_code
-            _recycle(channel, worker, recycle, intact, capture)
-            os._exit = real_exit
-            return
-        reply = worker.handle(request)
-        what = "the integrity check" if changed.__func__.__code__ is not changed_code else changed()
-        if what is not None:
-            reply = {"status": "tampered", "message": what}
-        reply["output"] = capture.take()
-        try:
-            payload = codec.dumps(reply)
-        except BaseException as exc:  # noqa: BLE001 - encoding a learner value may fail
-            payload = codec.dumps({"status": "unreadable", "message": f"{type(exc).__name__}: {exc}"[:500],
-                                   "output": reply.get("output", "")})
-        try:
-            channel.send_bytes(payload)
+            channel.send_bytes(codec.dumps({"status": "clean" if problem is None else "dirty",
+                                            "message": problem or ""}))
         except (OSError, ValueError):
             real_exit(0)
+        if problem is not None:
+            real_exit(0)
+        assignment = next_module()
+        if assignment is None:
+            real_exit(0)
+        module_path, module_name = assignment["path"], assignment["name"]
+        source, siblings = assignment["source"], assignment.get("siblings")
+
+
+def _recycled(worker: Worker, baseline: Any, changed: Callable[[], str | None]) -> str | None:
+    """Remove the served module and say what, if anything, keeps this worker from serving another."""
+    try:
+        tampered = changed()
+        if tampered is not None:
+            return f"the integrity check ({tampered})"
+        finder = next((f for f in sys.meta_path if isinstance(f, SiblingFinder)), None)
+        worker.module = None
+        baseline.forget_learner([worker.module_name, *worker.siblings], [worker.module_path, *worker.learner_files],
+                                finder)
+        problem = baseline.problem()
+        if problem is None:
+            baseline.restore_random()
+        return problem
+    except BaseException as exc:  # noqa: BLE001 - learner objects may raise anything when looked at
+        return f"the worker could not be checked ({type(exc).__name__})"
