@@ -10,8 +10,10 @@ socket, else localhost TCP; authenticated by a key handed over on the worker's s
 A warm interpreter costs about 1.5 s of CPU (torch and its lazy optimizer imports), so it is never
 started on demand: `start()` launches the first spare before the grader imports torch itself. When
 an exercise is graded its worker is asked to recycle: if it proves as clean as a fresh interpreter
-(grader.sandbox.recycle) it serves the next module of the same folder (never another folder's);
-otherwise it ends and a replacement starts warming. Serving more than one folder (a class), each
+(grader.sandbox.recycle) it serves the next module of the same folder (never another folder's)
+and of the same visibility (`chains`: a worker that served hidden checks never serves public ones,
+so an exercise's hidden checks run in a hidden-only worker that loads the module anew); otherwise
+it ends and a replacement starts warming. Serving more than one folder (a class), each
 hand-over of a spare also starts a replacement. GRADE_WORKER_REUSE=0 gives every module a fresh
 interpreter.
 """
