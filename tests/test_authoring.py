@@ -154,3 +154,24 @@ def test_a_course_adds_a_folder_from_outside_the_kit_and_drops_the_rest(kit_copy
     finally:
         course.unlink()
         (kit_copy / "exercises" / f"{name}.py").unlink(missing_ok=True)
+
+
+def test_dev_check_says_when_the_committed_stub_is_not_the_solutions(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from grader.authoring import devcheck
+
+    exercise = metadata.load().get("ex01_hypothesis")
+    committed = kit.KIT_ROOT / "exercises" / exercise.filename
+    (tmp_path / "exercises").mkdir()
+    monkeypatch.setattr(devcheck.kit, "KIT_ROOT", tmp_path)
+    checker = devcheck.Checker(grade=lambda exercises, folder: SimpleNamespace(
+        internal_errors=[], exercises=[SimpleNamespace(checks=[])]))
+    stale = devcheck.Proof("stub")
+    (tmp_path / "exercises" / exercise.filename).write_text("# an older stub\n", encoding="utf-8")
+    checker._stub(exercise, stale)
+    assert any("run `grade stubs`" in problem for problem in stale.problems), stale.problems
+    current = devcheck.Proof("stub")
+    shutil.copy(committed, tmp_path / "exercises")
+    checker._stub(exercise, current)
+    assert current.problems == []

@@ -212,10 +212,7 @@ FRESH = "import torch\ndef f():\n    return [str(torch.zeros(1).dtype), torch.ra
 DIRTY = {
     "default_dtype": "import torch\ntorch.set_default_dtype(torch.float64)\n",
     "thread_left_running": "import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n",
-    "torch_function_patched": "import torch\ntorch.zeros = lambda *a, **k: torch.ones(*a, **k)\n",
     "anomaly_mode_on": "import torch\ntorch.autograd.set_detect_anomaly(True)\n",
-    "threads_changed": "import torch\ntorch.set_num_threads(3)\n",
-    "path_changed": "import sys\nsys.path.append('elsewhere')\n",
     "library_constant_changed": "import math\nmath.pi = 3\n",
     "builtin_shadowed_in_a_library": "import torch.nn.functional as F\nF.len = lambda x: 0\n",
 }

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from grader.catalog import metadata, stubs
+from grader.catalog import kit, metadata, stubs
 
 
 @dataclass
@@ -127,6 +127,10 @@ class Checker:
         stub = stubs.stub_source(exercise.solution_file.read_text(encoding="utf-8"), exercise.filename)
         if not stubs.solution_regions(exercise.solution_file.read_text(encoding="utf-8"), exercise.filename):
             proof.problems.append("the solution has no ### BEGIN SOLUTION / ### END SOLUTION region")
+        committed = kit.KIT_ROOT / "exercises" / exercise.filename
+        if committed.is_file() and committed.read_text(encoding="utf-8") != stub:
+            proof.problems.append(f"exercises/{exercise.filename} is not the stub of the current solution "
+                                  "(out of date or edited): run `grade stubs`")
         graded = self._graded(exercise, stub)
         for check in graded.checks:
             if check.status == "passed":

@@ -107,7 +107,15 @@ def hints_of(exercise: "Exercise", catalog: "Catalog") -> list[tuple[str, str]]:
     found = [(f"hint {n}", hint) for n, hint in enumerate(exercise.hints, start=1)]
     found += [(f"check hint {text[:30]!r}", text) for text in check_hints(exercise)]
     found += [(f"mistake {m}", catalog.hint_for(m)) for m in exercise.mistakes if catalog.hint_for(m)]
-    return [(f"{where} [{lang}]", i18n.localize(text, lang)) for where, text in found for lang in i18n.LANGUAGES]
+    shown = []
+    for where, text in found:
+        seen = set()
+        for lang in i18n.LANGUAGES:
+            localized = i18n.localize(text, lang)
+            if localized not in seen:  # an untranslated text is the English one: said once
+                seen.add(localized)
+                shown.append((f"{where} [{lang}]", localized))
+    return shown
 
 
 def problems(exercise: "Exercise", catalog: "Catalog") -> list[str]:
@@ -116,10 +124,16 @@ def problems(exercise: "Exercise", catalog: "Catalog") -> list[str]:
     lines = reference_lines(source, exercise.filename)
     hints = hints_of(exercise, catalog)
     found = [f"{where} writes out the reference's line `{line}`: say what to do, leave the line to the learner"
-             for where, text in hints for line in leaked_lines(text, lines)]
+             for where, text in hints for line in _longest(leaked_lines(text, lines))]
     if not uses_optimizer(source, exercise.filename):
         found += [f"{where} speaks of step()/zero_grad(), but the exercise has no optimizer"
                   for where, text in hints if mentions_optimizer(text)]
+    found = list(dict.fromkeys(found))
     if len(set(exercise.hints)) != len(exercise.hints):
         found.append("two hint tiers say the same: each tier should lead one step further")
     return found
+
+
+def _longest(found: list[str]) -> list[str]:
+    """The leaked lines, without those that are part of a longer one also leaked (one finding, said once)."""
+    return [line for line in found if not any(line != other and line in other for other in found)]

@@ -87,9 +87,31 @@ def main(argv: list[str]) -> int:
         print(f"usage: python -m grader.i18n.update [{'|'.join(shipped)}] (a new language starts with "
               "its code in grader.i18n.LANGUAGES)", file=sys.stderr)
         return 0 if argv and argv[0] in ("-h", "--help") else 2
-    for dropped in update(argv[0] if argv else shipped[0]):
+    lang = argv[0] if argv else shipped[0]
+    for dropped in update(lang):
         print(f"dropped: {dropped}")
+    for catalog, count in untranslated(lang).items():
+        print(f"to translate: {count} text{'s' if count != 1 else ''} with {lang} = \"\" in {catalog}")
     return 0
+
+
+def untranslated(lang: str) -> dict[str, int]:
+    """{catalog path inside the kit: how many of its texts still have an empty translation}."""
+    from grader.catalog import kit, metadata
+
+    catalogs = [CATALOG_DIR / f"{lang}.toml", *(e.metadata_file.parent / f"{lang}.toml" for e in metadata.load().exercises)]
+    found = {}
+    for catalog in catalogs:
+        if catalog.exists():
+            count = sum(1 for entry in tomllib.loads(catalog.read_text(encoding="utf-8")).get("text", [])
+                        if not entry.get(lang))
+            if count:
+                try:
+                    shown = catalog.relative_to(kit.KIT_ROOT).as_posix()
+                except ValueError:
+                    shown = str(catalog)
+                found[shown] = count
+    return found
 
 
 if __name__ == "__main__":
