@@ -272,3 +272,64 @@ def test_two_folders_never_share_a_worker(tmp_path):
         assert len({alice, bob, alice_again}) == 3 and workers.reused == 0
     finally:
         workers.close()
+
+
+def _serve_one(workers, folder: Path, name: str, source: str, function: str = "f", visibility: str = "public"):
+    """(pid of the worker that served it, the call's value or the error's text) of one module of `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.py").write_text(source, encoding="utf-8")
+    module = LearnerModule(zygote=workers, path=folder / f"{name}.py", name=name, budget=30.0, call_timeout=10.0)
+    module.visibility = visibility
+    try:
+        try:
+            value = module.call(function).value
+        except Exception as exc:  # noqa: BLE001 - a tampering module's own call is refused
+            value = f"{type(exc).__name__}: {exc}"
+        return module._spawned[-1].pid, value
+    finally:
+        module.close()
+
+
+LEFT_BEHIND = {  # a module that leaves the process unlike a fresh one, and what the folder's next module would see
+    "default dtype": ("import torch\nstorage = torch.Storage\ntorch.set_default_dtype(torch.float64)\n"
+                      "torch.Storage = storage\n",  # as it was: the integrity check sees nothing
+                      "import torch\n\ndef f():\n    return str(torch.get_default_dtype())\n"),
+    "thread": ("import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n",
+               "import threading\n\ndef f():\n    return threading.active_count()\n"),
+    "torch function patched at import": ("import torch\ntorch.sigmoid = lambda x: x * 0\n",
+                                         "import torch\n\ndef f():\n    return torch.sigmoid(torch.zeros(1)).item()\n"),
+    "torch function patched by a finalizer": (
+        "import torch\n\nclass Late:\n    def __del__(self):\n        torch.sigmoid = lambda x: x * 0\n\n"
+        "cycle = Late()\ncycle.me = cycle\ndel cycle\n",  # freed only when the recycle's collection runs
+        "import torch\n\ndef f():\n    return torch.sigmoid(torch.zeros(1)).item()\n"),
+    "name added to torch": ("import torch\ntorch.kept_for_later = 1\n",
+                            "import torch\n\ndef f():\n    return hasattr(torch, 'kept_for_later')\n"),
+    "module planted": ("import sys, types\nsys.modules['helper_left'] = types.ModuleType('helper_left')\n",
+                       "import sys\n\ndef f():\n    return 'helper_left' in sys.modules\n"),
+    "environment": ("import os\nos.environ['LEFT_BEHIND'] = '1'\n",
+                    "import os\n\ndef f():\n    return os.environ.get('LEFT_BEHIND')\n"),
+    "grad mode": ("import torch\n\ndef f():\n    torch.set_grad_enabled(False)\n    return 1\n",  # each call starts with it on
+                  "import torch\n\nAT_IMPORT = torch.is_grad_enabled()\n\ndef f():\n    return AT_IMPORT\n"),
+}
+
+
+@pytest.mark.parametrize("case", LEFT_BEHIND)
+def test_a_module_that_leaves_the_process_changed_makes_the_next_get_a_fresh_interpreter(case, portable_workers,
+                                                                                       tmp_path):
+    dirty, observer = LEFT_BEHIND[case]
+    fresh_pid, fresh = _serve_one(portable_workers, tmp_path / "fresh", "observe", observer)  # what a fresh worker says
+    dirty_pid, _ = _serve_one(portable_workers, tmp_path / "work", "dirty",
+                          dirty if "def f(" in dirty else dirty + "\ndef f():\n    return 1\n")
+    pid, seen = _serve_one(portable_workers, tmp_path / "work", "observe", observer)
+    assert pid not in (dirty_pid, fresh_pid)
+    assert seen == fresh
+
+
+def test_a_worker_that_served_hidden_checks_never_serves_public_ones(portable_workers, tmp_path):
+    source = "def f():\n    return 1\n"
+    hidden, _ = _serve_one(portable_workers, tmp_path, "a", source, visibility="hidden")
+    public, _ = _serve_one(portable_workers, tmp_path, "b", source)
+    assert public != hidden
+    assert _serve_one(portable_workers, tmp_path, "c", source, visibility="hidden")[0] == hidden  # hidden after hidden
+    assert _serve_one(portable_workers, tmp_path, "d", source)[0] == public
+

@@ -336,7 +336,9 @@ class LearnerModule:
 
     A worker that has served a hidden check never serves a public one (`visibility`), so nothing a
     hidden call passed in can surface in a public check's feedback; with the checks ordered public
-    first (plugin.public_first) the public worker simply turns hidden, one worker per exercise.
+    first (plugin.public_first) the public worker simply turns hidden, one worker per exercise. A
+    backend with `chains` (the portable one, which reuses workers across modules) keeps them apart:
+    the public worker is retired and a hidden-only worker loads the module (its import charged once).
     """
 
     zygote: Zygote
@@ -375,9 +377,14 @@ class LearnerModule:
         worker = self._workers.get(self.visibility)
         if worker is not None and worker.alive:
             return worker
+        chains = getattr(self.zygote, "chains", False)  # a reusing backend keeps public and hidden workers apart
+        reload = False
         if self.visibility == "hidden":  # the public worker turns hidden for good: it never serves public again
             public = self._workers.pop("public", None)
-            if public is not None and public.alive:
+            if public is not None and public.alive and chains:
+                public.retire()  # it may serve the folder's next public checks; a hidden-only one loads the module
+                reload = True
+            elif public is not None and public.alive:
                 self._workers["hidden"] = public
                 return public
         if not self.path.is_file():
@@ -387,10 +394,14 @@ class LearnerModule:
         if self.remaining() <= 0:
             raise LearnerTimeout(tr("{file} used up its CPU-time budget of {budget:g} s", file=self.filename,
                                     budget=self.budget))
-        worker = self.zygote.spawn(self.path, self.name)
+        if chains:
+            worker = self.zygote.spawn(self.path, self.name, visibility=self.visibility)
+        else:
+            worker = self.zygote.spawn(self.path, self.name)
         self._spawned.append(worker)
         reply = worker.request({"op": "load"}, min(self.remaining(), self.call_timeout))
-        self.spent += float(reply.get("cpu", 0.0) or 0.0)
+        if not reload:  # the module's import is charged once per exercise, as with one worker
+            self.spent += float(reply.get("cpu", 0.0) or 0.0)
         if reply["status"] == "ok":
             self._workers[self.visibility] = worker
             return worker
@@ -507,9 +518,14 @@ class LearnerModule:
                                            error=_text(reply.get("type")) or tr("an error"), where=where))
 
     def close(self) -> None:
-        """The exercise is graded: its workers are retired (ended, or kept for the folder's next module)."""
-        for worker in self._workers.values():
-            worker.retire()
+        """The exercise is graded: its workers are retired (ended, or kept for the folder's next module of the
+        same visibility); without chains a worker that served hidden checks ends (it never serves public ones)."""
+        chains = getattr(self.zygote, "chains", False)
+        for visibility, worker in self._workers.items():
+            if visibility == "public" or chains:
+                worker.retire()
+            else:
+                worker.kill()
         self._workers.clear()
 
 

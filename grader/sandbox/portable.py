@@ -10,8 +10,10 @@ socket, else localhost TCP; authenticated by a key handed over on the worker's s
 A warm interpreter costs about 1.5 s of CPU (torch and its lazy optimizer imports), so it is never
 started on demand: `start()` launches the first spare before the grader imports torch itself. When
 an exercise is graded its worker is asked to recycle: if it proves as clean as a fresh interpreter
-(grader.sandbox.recycle) it serves the next module of the same folder (never another folder's);
-otherwise it ends and a replacement starts warming. Serving more than one folder (a class), each
+(grader.sandbox.recycle) it serves the next module of the same folder (never another folder's)
+and of the same visibility (`chains`: a worker that served hidden checks never serves public ones,
+so an exercise's hidden checks run in a hidden-only worker that loads the module anew); otherwise
+it ends and a replacement starts warming. Serving more than one folder (a class), each
 hand-over of a spare also starts a replacement. GRADE_WORKER_REUSE=0 gives every module a fresh
 interpreter.
 """
@@ -220,6 +222,7 @@ class _Idle:
     """A clean worker between two modules of one folder."""
 
     folder: str
+    visibility: str
     conn: Any
     process: Any
     scratch: str | None
@@ -243,6 +246,7 @@ class PortableWorkerHandle(WorkerHandle):
     process: Any = None
     scratch: str | None = None
     folder: str = ""
+    visibility: str = "public"  # the checks it serves: one that served hidden checks never serves public ones
     owner: Any = None  # the PortableWorkers that may reuse it
     _expired: bool = field(default=False, repr=False)
 
@@ -256,7 +260,7 @@ class PortableWorkerHandle(WorkerHandle):
             self.kill()
             return
         self.alive = False  # this handle is done; the process lives on for the next module
-        self.owner._keep(_Idle(self.folder, self.conn, self.process, self.scratch, self.pid, list(self.layers)))
+        self.owner._keep(_Idle(self.folder, self.visibility, self.conn, self.process, self.scratch, self.pid, list(self.layers)))
 
     def _write(self, payload: bytes) -> None:
         self.conn.send_bytes(payload)
@@ -310,6 +314,7 @@ class PortableWorkers:
     """The Zygote protocol (spawn, layers, close) with spawned interpreters and warm spares."""
 
     backend = "portable"
+    chains = True  # LearnerModule asks for public and hidden workers apart, and retires both
 
     def __init__(self, disabled: frozenset[str] = frozenset(), spares: int | None = None) -> None:
         self.disabled = frozenset(disabled)
@@ -321,7 +326,7 @@ class PortableWorkers:
             os.chmod(self._scratch_root, 0o711)  # workers reach their own folder, list nothing
         self.reuse = reuse_wanted()
         self.reused = 0
-        self._idle: _Idle | None = None
+        self._idle: list[_Idle] = []  # one folder's: at most one public and one hidden worker
         self._folders: set[str] = set()
         self._waiting: list[_Spare] = []
         self._workers: list[PortableWorkerHandle] = []
@@ -380,9 +385,11 @@ class PortableWorkers:
         if self._closed:
             idle.kill()
             return
-        if self._idle is not None:
-            self._idle.kill()
-        self._idle = idle
+        for older in self._idle:
+            if older.folder != idle.folder or older.visibility == idle.visibility:
+                older.kill()
+        self._idle = [kept for kept in self._idle if kept.folder == idle.folder and kept.visibility != idle.visibility]
+        self._idle.append(idle)
 
     def _lost(self) -> None:
         """A worker ended without being reused: start warming its replacement."""
@@ -392,25 +399,35 @@ class PortableWorkers:
             except SandboxUnavailable:
                 pass  # said when the next worker is asked for
 
-    def spawn(self, path: Path, name: str) -> PortableWorkerHandle:
-        """A warm, confined interpreter holding the module at `path` (read here, with its siblings)."""
+    def spawn(self, path: Path, name: str, visibility: str = "public") -> PortableWorkerHandle:
+        """A warm, confined interpreter holding the module at `path` (read here, with its siblings).
+
+        A clean worker left by the same folder's previous module of the same `visibility` if there is
+        one (a worker that served hidden checks never serves public ones), else a spare."""
         location = str(Path(path).absolute())
         folder = os.path.dirname(location)
         self._folders.add(folder)
-        idle, self._idle = self._idle, None
-        if idle is not None and idle.folder == folder and idle.process.poll() is None:
+        idle, kept = None, []
+        for waiting in self._idle:
+            if waiting.folder != folder or waiting.process.poll() is not None:
+                waiting.kill()  # another folder's: never shared
+            elif waiting.visibility == visibility and idle is None:
+                idle = waiting
+            else:
+                kept.append(waiting)
+        self._idle = kept
+        if idle is not None:
             conn, process, scratch, pid, layers = idle.conn, idle.process, idle.scratch, idle.pid, idle.layers
             self.reused += 1
         else:
-            if idle is not None:
-                idle.kill()  # another folder's: never shared
             spare, layers = self._take()
             conn, process, scratch, pid = spare.conn, spare.process, spare.scratch, spare.pid
             spare._log.close()
         assignment = {"path": location, "name": name, "source": sources.read_source(location),
                       "siblings": sources.read_siblings(location) if os.path.isfile(location) else {}}
         handle = PortableWorkerHandle(pid=pid, sock=None, layers=list(layers), conn=conn, process=process,
-                                      scratch=scratch, folder=folder, owner=self)
+                                      scratch=scratch, folder=folder, visibility=visibility,
+                                      owner=self)
         self._layers = list(layers)
         self._workers = [worker for worker in self._workers if worker.alive] + [handle]
         try:
@@ -437,9 +454,9 @@ class PortableWorkers:
             worker.kill()
         for spare in self._waiting:
             spare.kill()
-        if self._idle is not None:
-            self._idle.kill()
-            self._idle = None
+        for idle in self._idle:
+            idle.kill()
+        self._idle = []
         self._workers.clear()
         self._waiting.clear()
         _remove(self._scratch_root)

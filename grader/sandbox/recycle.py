@@ -16,6 +16,7 @@ import linecache
 import os
 import random
 import sys
+import types
 import threading
 import warnings
 from typing import Any, Callable, Iterable
@@ -106,6 +107,9 @@ class Baseline:
         for name, module in self.modules.items():
             if sys.modules.get(name, _MISSING) is not module:
                 return f"the module {name} was replaced or removed"
+        for name, module in list(sys.modules.items()):
+            if name not in self.modules and not _imported_library(name, module):
+                return f"sys.modules gained {name!r}, not imported from the installation"
         tags = None if self._read is None else [self._read(d) for _, d in self._dicts]
         for index, (name, namespace) in enumerate(self._dicts):
             if tags is not None and tags[index] == self._tags[index]:
@@ -118,6 +122,10 @@ class Baseline:
                 return f"a name of {name} shadows a builtin"
             if name == "builtins" and namespace.keys() != saved.keys():
                 return "builtins gained a name"
+            for key in namespace.keys() - saved.keys():  # a lazily imported submodule, or state left for later
+                value = namespace[key]
+                if not (isinstance(value, types.ModuleType) and sys.modules.get(value.__name__) is value):
+                    return f"{name} gained the name {key}"
         if tags is not None:
             self._tags = tags  # modules only gained names (lazy imports): the new baseline
         if _cpu_seconds() > MAX_REUSED_CPU or _resident_bytes() > MAX_REUSED_RSS:
@@ -146,3 +154,29 @@ def _resident_bytes() -> int:
         return psutil.Process().memory_info().rss
     except Exception:  # noqa: BLE001 - unreadable here: judged by CPU time alone
         return 0
+
+
+def _imported_library(name: str, module: Any) -> bool:
+    """A module imported the ordinary way from the interpreter's own installation (not one made up)."""
+    if not isinstance(module, types.ModuleType):
+        return False
+    spec = getattr(module, "__spec__", None)
+    if spec is None or spec.name != name:
+        return False
+    if spec.origin in ("built-in", "frozen"):
+        return True
+    origin = getattr(spec, "origin", None)
+    if not isinstance(origin, str) or not os.path.isabs(origin):
+        return bool(spec.submodule_search_locations) and origin in (None, "namespace")  # a namespace package
+    roots = {os.path.realpath(path) for path in (sys.prefix, sys.base_prefix, sys.exec_prefix, *_site_paths())}
+    real = os.path.realpath(origin)
+    return any(real.startswith(root + os.sep) for root in roots)
+
+
+def _site_paths() -> list[str]:
+    import site
+
+    try:
+        return [*site.getsitepackages(), site.getusersitepackages()]
+    except AttributeError:
+        return []
