@@ -212,6 +212,16 @@ def _remove(folder: str | None) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _end(process: subprocess.Popen, conn: Any, scratch: str | None) -> None:
+    """End a worker interpreter for good: its process tree, its channel and its scratch folder."""
+    _kill_tree(process)
+    try:
+        conn.close()
+    except OSError:
+        pass
+    _remove(scratch)
+
+
 def reuse_wanted() -> bool:
     """GRADE_WORKER_REUSE=0 turns reuse off (every module then gets a fresh interpreter)."""
     return os.environ.get(REUSE_ENV, "").strip() not in ("0", "no", "false", "off")
@@ -230,12 +240,7 @@ class _Idle:
     layers: list[str]
 
     def kill(self) -> None:
-        _kill_tree(self.process)
-        try:
-            self.conn.close()
-        except OSError:
-            pass
-        _remove(self.scratch)
+        _end(self.process, self.conn, self.scratch)
 
 
 @dataclass
@@ -290,12 +295,7 @@ class PortableWorkerHandle(WorkerHandle):
         """Kill the interpreter and its descendants, close the channel, remove its scratch folder."""
         if self.alive:
             self.alive = False
-            _kill_tree(self.process)
-            try:
-                self.conn.close()
-            except OSError:
-                pass
-            _remove(self.scratch)
+            _end(self.process, self.conn, self.scratch)
             if self.owner is not None:
                 self.owner._lost()
 
