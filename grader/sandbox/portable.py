@@ -8,7 +8,7 @@ as a forked worker over a multiprocessing.connection channel (a named pipe on Wi
 socket, else localhost TCP; authenticated by a key handed over on the worker's stdin).
 
 A warm interpreter costs about 1.5 s of CPU (torch and its lazy optimizer imports), so it is never
-started on demand: `start()` launches the first spare before the grader imports torch itself. When
+started on demand: `start()` launches the first spares before the grader imports torch itself. When
 an exercise is graded its worker is asked to recycle: if it proves as clean as a fresh interpreter
 (grader.sandbox.recycle) it serves the next module of the same folder (never another folder's)
 and of the same visibility (`chains`: a worker that served hidden checks never serves public ones,
@@ -335,9 +335,12 @@ class PortableWorkers:
 
     @classmethod
     def start(cls, disabled: frozenset[str] | None = None, spares: int | None = None) -> "PortableWorkers":
-        """Start warming the first spare now (before the caller imports torch, so both overlap)."""
+        """Start warming spares now, before the caller imports torch, so the warm-ups overlap.
+
+        With reuse, two: a learner's run wants a public and a hidden worker, and the hidden checks
+        should not wait for a cold start after the public ones."""
         workers = cls(disabled_from_env() if disabled is None else disabled, spares)
-        workers._refill(1)
+        workers._refill(2 if workers.reuse else 1)
         return workers
 
     def _plan(self) -> confine.Plan:
