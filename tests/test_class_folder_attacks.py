@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from grader.catalog import kit, metadata
 from grader.cli import main
-from grader.instructor import batch, contained, staging, zipcheck
+from grader.instructor import batch, contained, notebook_child, staging, zipcheck
 from grader.reporting import safetext
 from grader.instructor import submissions as subs
 from grader.instructor.platform import stage
@@ -341,6 +341,50 @@ def test_any_exception_while_preparing_an_entry_makes_only_it_unreadable(tmp_pat
     prepared = [subs.prepare(entry, root, tmp_path / "work" / entry.student, catalog) for entry in entries]
     assert prepared[0].status == "unreadable" and "MemoryError" in prepared[0].reason
     assert prepared[1].status == "graded" and prepared[1].modules == [f"{EXERCISE}.py"]
+
+
+def _honest_notebook() -> bytes:
+    return json.dumps(_notebook(SOLUTION.read_text(encoding="utf-8").split("import torch\n", 1)[1])).encode()
+
+
+def test_notebooks_are_read_in_a_child_process_never_in_the_grading_one(tmp_path, monkeypatch):
+    def in_the_grader(*_args):
+        raise AssertionError("a notebook was parsed in the grading process")
+
+    monkeypatch.setattr(notebook_child, "child_main", in_the_grader)
+    codes, problems = notebook_child.convert({EXERCISE: _honest_notebook()}, tmp_path / "work")
+    assert problems == {} and "def mse" in codes[EXERCISE]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="resource limits are POSIX")
+def test_the_notebook_child_runs_under_its_memory_limit(tmp_path, monkeypatch):
+    honest = _honest_notebook()
+    assert notebook_child.convert({EXERCISE: honest}, tmp_path / "roomy")[1] == {}
+    monkeypatch.setattr(notebook_child, "MEMORY_BYTES", 16 * 1024**2)  # too little for an interpreter to start
+    codes, problems = notebook_child.convert({EXERCISE: honest}, tmp_path / "cramped")
+    assert codes == {} and problems[EXERCISE].startswith(("reading it took more memory", "it could not be read")), problems
+
+
+def test_an_output_cut_short_leaves_the_previous_file_whole(tmp_path):
+    """A full disk (here a file-size limit) mid-write: the earlier grades.csv stays as it was, never half new."""
+    target = tmp_path / "grades.csv"
+    target.write_text("student,total\nann,16\n")
+    script = ("import resource, signal, sys\n"
+              "from pathlib import Path\n"
+              "from grader.instructor.batch import atomic_write\n"
+              "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+              "resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))\n"
+              "try:\n"
+              "    atomic_write(Path(sys.argv[1]), b'student,total\\n' + b'bob,0\\n' * 1000)\n"
+              "except OSError:\n"
+              "    sys.exit(3)\n")
+    if os.name != "posix":
+        pytest.skip("file-size limits are POSIX")
+    process = subprocess.run([sys.executable, "-c", script, str(target)], capture_output=True, cwd=kit.KIT_ROOT,
+                             timeout=120)
+    assert process.returncode == 3, process.stderr.decode(errors="replace")
+    assert target.read_text() == "student,total\nann,16\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["grades.csv"]  # no temporary file left beside it
 
 
 def test_a_run_that_stops_leaves_no_earlier_grades_csv_looking_current(tmp_path, monkeypatch):

@@ -26,14 +26,14 @@ def _tiers(output: str) -> list[str]:
 def test_hint_tiers_unlock_one_per_request(learner_kit):
     runner = CliRunner()
     hints = metadata.load().get("ex02_cost").hints
-    before = {p.name: p.read_bytes() for p in (learner_kit / "exercises").iterdir()}
+    before = {p.name: p.read_bytes() for p in (learner_kit / "exercises").iterdir() if p.is_file()}
     for asked in range(1, len(hints) + 2):
         result = runner.invoke(main, ["hint", "cost"])
         assert result.exit_code == 0, result.output
         shown = min(asked, len(hints))
         assert _tiers(result.output) == [f"  {n}. {text}" for n, text in enumerate(hints[:shown], start=1)]
     assert result.output.splitlines()[-1] == "(that was the last hint for ex02_cost)"
-    assert {p.name: p.read_bytes() for p in (learner_kit / "exercises").iterdir()} == before
+    assert {p.name: p.read_bytes() for p in (learner_kit / "exercises").iterdir() if p.is_file()} == before
     assert (learner_kit / ".grade" / "state.json").is_file()
     assert (learner_kit / ".grade" / ".gitignore").read_text().splitlines()[-1] == "*"
 

@@ -121,6 +121,11 @@ en = "the public check says this"
 ko = "공개 메시지"
 
 [[text]]
+id = "legacy"
+en = "mse agrees with PyTorch's own MSE"
+ko = "설명으로만 찾는 표"
+
+[[text]]
 id = "x"
 en = """a multi-line
 [not a header] text"""
@@ -144,7 +149,7 @@ def test_the_filter_cuts_hidden_texts_from_one_catalog_or_per_exercise_ones(tmp_
     (release / "grader" / "ko.toml").write_text(PER_EXERCISE.replace("[checks.", "[ex02_cost.checks."), encoding="utf-8")
     assert filter_release(release, hidden, {"ex02_cost"}) > 0
     per_exercise = (folder / "ko.toml").read_text(encoding="utf-8")
-    for secret in ("숨김", "mse_matches_pytorch", "PyTorch's own MSE", "only the hidden check"):
+    for secret in ("숨김", "mse_matches_pytorch", "PyTorch's own MSE", "only the hidden check", "설명으로만"):
         assert secret not in per_exercise, secret
     for kept in ("비용", "오차 제곱의 평균", "공개 체크", "공개 메시지", "여러 줄", "# Korean texts of ex02_cost"):
         assert kept in per_exercise, kept  # an honest text stays, byte for byte
