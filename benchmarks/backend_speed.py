@@ -104,7 +104,7 @@ def main() -> None:
     for _ in range(args.repeat):
         for backend in BACKENDS:
             single[backend].append(grade_run(backend, "ex01")[0])
-    print("grade run ex01 (one exercise, the first spare's warm-up overlaps the grader's own torch import): "
+    print("grade run ex01 (one exercise, the first two spares' warm-ups overlap the grader's own torch import): "
           + ", ".join(f"{backend} median {statistics.median(single[backend]):.2f} s" for backend in BACKENDS))
     if args.watch:
         import watch_latency
