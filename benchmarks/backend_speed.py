@@ -1,7 +1,8 @@
 """The portable worker backend beside the fork one, in the same run: grade run, watch, one worker.
 
 1. Full-kit `grade run --dir solutions`, each backend forced with GRADE_WORKER_BACKEND, runs
-   interleaved; medians of --repeat runs, wall and CPU (the whole process tree), and the ratio.
+   interleaved; medians of --repeat runs, wall and CPU (the whole process tree, orphans included:
+   benchmarks/proctree.py), and the ratio.
 2. `grade watch` save → feedback for both backends (benchmarks/watch_latency.py's method).
 3. What one spawned, warmed interpreter costs (launch → ready, wall and its own CPU) and what
    handing a warm one a module costs (spawn + load), beside a forked worker's spawn + load.
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -25,16 +25,13 @@ sys.path.insert(0, str(KIT))
 sys.path.insert(0, str(KIT / "benchmarks"))
 BACKENDS = ("fork", "portable")
 
-
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+import proctree  # noqa: E402 - beside this file
 
 
 def grade_run(backend: str, *exercises: str) -> tuple[float, float]:
     """(wall, CPU of the whole tree) of one `grade run` (the full kit by default) with `backend` forced."""
     env = dict(os.environ, GRADE_WORKER_BACKEND=backend)
-    cpu = children_cpu()
+    cpu = proctree.tree_cpu()
     started = time.perf_counter()
     process = subprocess.run([sys.executable, "-m", "grader", "run", *exercises, "--dir", str(KIT / "solutions")],
                              cwd=KIT,
@@ -42,7 +39,7 @@ def grade_run(backend: str, *exercises: str) -> tuple[float, float]:
     wall = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"grade run with the {backend} backend did not pass every solution ({process.returncode})")
-    return wall, children_cpu() - cpu
+    return wall, proctree.tree_cpu() - cpu  # orphans included: a spare still warming at exit counts
 
 
 def one_worker() -> None:
@@ -87,7 +84,8 @@ def main() -> None:
     parser.add_argument("--pauses", nargs="*", type=float, default=[0.3, 3.0],
                         help="seconds between a feedback and the next save (a learner edits for longer)")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+    orphans = "orphans counted" if proctree.adopt_orphans() else "orphans not counted on this system"
+    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; CPU of the whole process tree, {orphans}")
     runs: dict[str, list[tuple[float, float]]] = {backend: [] for backend in BACKENDS}
     for _ in range(args.repeat):
         for backend in BACKENDS:  # interleaved: a busier moment hurts both alike
