@@ -207,6 +207,17 @@ def test_closing_the_portable_backend_leaves_no_process_and_no_folder(tmp_path, 
     assert not [pid for pid in pids if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
 
 
+@pytest.mark.parametrize("full_kit, warming", [(True, 2), (False, 1)])
+def test_a_run_warms_a_hidden_checks_interpreter_only_where_hidden_checks_ship(full_kit, warming, monkeypatch):
+    monkeypatch.delenv(portable.REUSE_ENV, raising=False)
+    monkeypatch.setattr(kit, "has_solutions", lambda: full_kit)  # a student release has no hidden checks
+    workers = portable.PortableWorkers.start(spares=1)
+    try:
+        assert workers.reuse and len(workers._waiting) == warming
+    finally:
+        workers.close()
+
+
 # reuse: a clean worker serves the same folder's next module ---------------------------------------
 FRESH = "import torch\ndef f():\n    return [str(torch.zeros(1).dtype), torch.rand(2).tolist(), torch.is_grad_enabled()]\n"
 DIRTY = {

@@ -49,7 +49,7 @@ def check(exercise: tuple[str, ...], corpus: bool) -> None:
     """Prove EXERCISE(s) right (all by default): solution, stub, mistakes, alternatives, texts, budgets, release, notebook."""
     from grader.catalog import kit
 
-    if not (kit.SOLUTIONS_DIR / "__init__.py").is_file():
+    if not kit.has_solutions():
         usage_error("`grade dev check` needs the reference solutions (the full kit, not a student release)")
     chosen = select(exercise)
     from grader.authoring.devcheck import Checker, render

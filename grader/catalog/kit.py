@@ -12,6 +12,11 @@ SOLUTIONS_DIR = KIT_ROOT / "solutions"
 RECORDED_ORACLE = Path("grader") / "recorded" / "oracle.pt"  # a student kit's recorded references, from its root
 
 
+def has_solutions() -> bool:
+    """Whether this is the full kit (reference solutions, hidden checks), not a student release."""
+    return (SOLUTIONS_DIR / "__init__.py").is_file()
+
+
 def default_exercises_dir(cwd: Path | None = None) -> Path:
     """`exercises/` in the current folder if there is one, else the kit's own."""
     here = (cwd or Path.cwd()) / "exercises"

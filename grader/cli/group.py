@@ -195,7 +195,7 @@ def budgets(write: bool, repeat: int, exercises: tuple[str, ...]) -> None:
     """Measure the reference's CPU time per exercise and derive CPU-time budgets from it (kit maintainers)."""
     from grader.instructor import budgets as budget_tool
 
-    if not (kit.SOLUTIONS_DIR / "__init__.py").exists():
+    if not kit.has_solutions():
         usage_error("`grade budgets` needs the reference solutions (the full kit, not a student release)")
     chosen = select(exercises)
     measured = budget_tool.measure(chosen, repeat)

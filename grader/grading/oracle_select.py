@@ -10,7 +10,7 @@ from grader.catalog import kit
 def default_oracle() -> tuple[Any, bool]:
     """(oracle, hidden checks included?)."""
     recorded = kit.KIT_ROOT / kit.RECORDED_ORACLE
-    if recorded.exists() and not (kit.SOLUTIONS_DIR / "__init__.py").exists():
+    if recorded.exists() and not kit.has_solutions():
         from grader.grading.recorded_oracle import RecordedOracle
 
         return RecordedOracle.load(recorded), False

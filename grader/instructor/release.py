@@ -319,7 +319,7 @@ def build(out: Path, *, force: bool = False, lang: str = "en") -> ReleaseSummary
     """
     out = Path(out)
     exercises = [e for e in metadata.load().exercises if e.solution_file.is_file()]
-    if not exercises or not (kit.SOLUTIONS_DIR / "__init__.py").is_file():
+    if not exercises or not kit.has_solutions():
         raise ReleaseError(f"no reference solutions in {kit.SOLUTIONS_DIR}: `grade release` runs in the instructor kit")
     _guard_out(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)

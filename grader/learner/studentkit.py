@@ -19,7 +19,7 @@ TEXT = {
 def is_student_kit() -> bool:
     from grader.catalog import kit
 
-    return not (kit.SOLUTIONS_DIR / "__init__.py").is_file()
+    return not kit.has_solutions()
 
 
 def torch_pin() -> str:

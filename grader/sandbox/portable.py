@@ -337,10 +337,13 @@ class PortableWorkers:
     def start(cls, disabled: frozenset[str] | None = None, spares: int | None = None) -> "PortableWorkers":
         """Start warming spares now, before the caller imports torch, so the warm-ups overlap.
 
-        With reuse, two: a learner's run wants a public and a hidden worker, and the hidden checks
-        should not wait for a cold start after the public ones."""
+        With reuse in the full kit, two: a learner's run wants a public and a hidden worker, and the
+        hidden checks should not wait for a cold start after the public ones. A student release has
+        no hidden checks, so a second interpreter would only take CPU from the first."""
+        from grader.catalog import kit
+
         workers = cls(disabled_from_env() if disabled is None else disabled, spares)
-        workers._refill(2 if workers.reuse else 1)
+        workers._refill(2 if workers.reuse and kit.has_solutions() else 1)
         return workers
 
     def _plan(self) -> confine.Plan:
